@@ -1,0 +1,109 @@
+// Cache hits: each file is fetched once through the server (a miss), then loaded with
+// autocannon; reports req/s, MB/s, p99 latency and the server's peak RSS during the load,
+// for nginx proxy_cache and ArtifactAPI (embedded and distributed backends) side by side.
+import { pathToFileURL } from 'node:url';
+import { startOrigin, blobPath } from './lib/origin.js';
+import { startServerOrSkip } from './lib/servers.js';
+import { runLoad } from './lib/load.js';
+import { sampleRss } from './lib/rss.js';
+import { timedGet } from './lib/timed-get.js';
+import { markdownTable, fmt, ratio } from './lib/table.js';
+import { targets, duration, KiB, MiB } from './lib/settings.js';
+
+const CASES = [
+  { label: '4 KiB @16', size: 4 * KiB, connections: 16 },
+  { label: '1 MiB @16', size: MiB, connections: 16 },
+  { label: '64 MiB @4', size: 64 * MiB, connections: 4 },
+];
+
+const WARM_GETS = 5;
+
+// A miss's client can have all its bytes before the entry is committed (with S3 and PostgreSQL
+// the commit is a server-side copy and a transaction), and a GET in that gap joins the running
+// download and says MISS; so GETs repeat until one says HIT before the load starts.
+async function warm(server, path, size, notes) {
+  const first = await timedGet(server.base + path);
+  if (first.status !== 200 || first.bytes !== size) {
+    throw new Error(`${server.name}: warm-up GET ${path} gave ${first.status}, ${first.bytes} bytes`);
+  }
+  const said = [];
+  for (let i = 0; i < WARM_GETS; i++) {
+    const cache = (await timedGet(server.base + path)).headers['x-artifact-cache'] ?? '(none)';
+    said.push(cache);
+    if (cache === 'HIT') break;
+    await new Promise((resolve) => setTimeout(resolve, 100 * (i + 1)));
+  }
+  if (said.length > 1 || said[0] !== 'HIT') {
+    notes.push(`${server.name}: GETs of ${path} after its miss said X-Artifact-Cache: ${said.join(', ')}`);
+  }
+}
+
+/** Results per case for server `name`, or null when it was skipped (a backend is down). */
+async function measure(name, originPort, notes) {
+  const server = await startServerOrSkip(name, { originPort }, notes);
+  if (!server) return null;
+  try {
+    const results = [];
+    for (const c of CASES) {
+      const path = blobPath(c.size, `hit-${c.size}`);
+      await warm(server, path, c.size, notes);
+      await runLoad({ url: server.base + path, connections: c.connections, duration: 1 }); // JIT warm-up
+      const stopRss = sampleRss(server.pid);
+      const load = await runLoad({ url: server.base + path, connections: c.connections });
+      const peakRssMiB = stopRss();
+      if (load.errors || load.timeouts || load.non2xx) {
+        notes.push(`${name} ${c.label}: ${load.errors} errors, ${load.timeouts} timeouts, ${load.non2xx} non-2xx`);
+      }
+      if (load.requests === 0) {
+        // autocannon counts only completed responses: its zeros would read as measured figures.
+        notes.push(`${name} ${c.label}: no response completed within the ${duration} s load`);
+        results.push({ reqPerSec: NaN, bytesPerSec: NaN, latencyP99: NaN, peakRssMiB });
+      } else {
+        results.push({ ...load, peakRssMiB });
+      }
+    }
+    return results;
+  } finally {
+    await server.stop();
+  }
+}
+
+/** Runs the cache-hit benchmark; resolves with { title, table, notes }. */
+export async function cacheHit() {
+  const origin = await startOrigin();
+  const notes = [];
+  const byServer = {};
+  try {
+    for (const name of targets) {
+      const results = await measure(name, origin.port, notes);
+      if (results) byServer[name] = results;
+    }
+  } finally {
+    await origin.stop();
+  }
+  const names = Object.keys(byServer);
+  // One ratio column per server measured against nginx (higher is better for req/s and MB/s).
+  const compared = names.includes('nginx') ? names.filter((n) => n !== 'nginx') : [];
+  const metrics = [
+    ['req/s', (r) => r.reqPerSec, 0],
+    ['MB/s', (r) => r.bytesPerSec / 1e6, 0],
+    ['p99 ms', (r) => r.latencyP99, 1],
+    ['peak RSS MiB', (r) => r.peakRssMiB, 1],
+  ];
+  const rows = [];
+  CASES.forEach((c, i) => {
+    for (const [metric, pick, digits] of metrics) {
+      const values = names.map((n) => pick(byServer[n][i]));
+      const row = [c.label, metric, ...values.map((v) => fmt(v, digits))];
+      for (const n of compared) row.push(ratio(pick(byServer[n][i]), pick(byServer.nginx[i])));
+      rows.push(row);
+    }
+  });
+  const headers = ['case', 'metric', ...names, ...compared.map((n) => `${n} / nginx`)];
+  return { title: 'Cache hits', table: markdownTable(headers, rows), notes };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const { title, table, notes } = await cacheHit();
+  console.log(`\n## ${title}\n\n${table}\n${notes.map((n) => `\n- ${n}`).join('')}`);
+}

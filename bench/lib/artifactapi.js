@@ -1,0 +1,80 @@
+// Starts the product (core/bin/artifactapi.js serve) with a generic remote called "origin"
+// in front of the origin server, a fresh --data dir, and quiet logging: with the embedded
+// backends (fs + SQLite + in-process), or with `distributed` on S3 (an s3rver) + PostgreSQL +
+// Redis (lib/backends.js).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { track, trackDir, stop } from './cleanup.js';
+import { freePort, waitReady } from './net.js';
+import { startDistributedBackends } from './backends.js';
+
+// ARTIFACTAPI_CLI points the benchmark at another build of the CLI (same arguments).
+const CLI = process.env.ARTIFACTAPI_CLI ?? new URL('../../core/bin/artifactapi.js', import.meta.url).pathname;
+
+// Variables that would switch the product's backends over the config file's choice: the child
+// gets none of them, so each target runs on exactly the backends it is named after.
+const BACKEND_ENV = /^(DATABASE_URL|DB(HOST|PORT|USER|PASS|NAME)|REDIS_URL|S3_.*|MINIO_.*)$/;
+
+function childEnv() {
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !BACKEND_ENV.test(name)));
+}
+
+function configYaml(originPort, backends) {
+  // JSON objects are YAML flow mappings, so backend settings go in as they are.
+  const backendLines = backends
+    ? ['storage', 'metadata', 'coordination'].map((key) => `${key}: ${JSON.stringify(backends[key])}`)
+    : [];
+  return [
+    'log: { level: warn }',
+    ...backendLines,
+    'remotes:',
+    '  origin:',
+    '    type: remote',
+    '    package: generic',
+    `    base_url: http://127.0.0.1:${originPort}`,
+    '',
+  ].join('\n');
+}
+
+/**
+ * Starts ArtifactAPI in front of `originPort`; returns { name, port, base, pid, stop() }. With
+ * `distributed`, rejects with BackendUnavailable when PostgreSQL or Redis is down.
+ */
+export async function startArtifactApi({ originPort, distributed = false }) {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npx tsc -b\` first`);
+  const name = distributed ? 'artifactapi-distributed' : 'artifactapi';
+  const backends = distributed ? await startDistributedBackends() : undefined;
+  let dir;
+  let child;
+  try {
+    dir = trackDir(mkdtempSync(join(tmpdir(), 'bench-aapi-')));
+    const port = await freePort();
+    const configFile = join(dir, 'config.yaml');
+    writeFileSync(configFile, configYaml(originPort, backends));
+    child = track(
+      spawn(process.execPath, [CLI, 'serve', '--config', configFile, '--listen', `127.0.0.1:${port}`, '--data', join(dir, 'data')], {
+        stdio: ['ignore', 'inherit', 'inherit'],
+        env: childEnv(),
+      }),
+    );
+    await waitReady(port, '/health', { child, name });
+    return {
+      name,
+      port,
+      base: `http://127.0.0.1:${port}/api/v1/remote/origin`,
+      pid: child.pid,
+      async stop() {
+        await stop(child);
+        rmSync(dir, { recursive: true, force: true });
+        await backends?.stop();
+      },
+    };
+  } catch (err) {
+    if (child) await stop(child);
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    await backends?.stop();
+    throw err;
+  }
+}

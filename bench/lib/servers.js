@@ -1,0 +1,33 @@
+// Starts the compared servers by name, so each benchmark loops over the same list.
+import { startNginx } from './nginx.js';
+import { startArtifactApi } from './artifactapi.js';
+import { BackendUnavailable } from './backends.js';
+
+const starters = {
+  nginx: startNginx,
+  artifactapi: (options) => startArtifactApi(options),
+  'artifactapi-distributed': (options) => startArtifactApi({ ...options, distributed: true }),
+};
+
+/** Starts the server called `name` (nginx | artifactapi | artifactapi-distributed) in front of `originPort`. */
+export function startServer(name, { originPort }) {
+  const start = starters[name];
+  if (!start) throw new Error(`unknown server "${name}" (known: ${Object.keys(starters).join(', ')})`);
+  return start({ originPort });
+}
+
+/**
+ * Like startServer, but resolves with null when a backend the target needs is unreachable,
+ * after saying so on stderr and in `notes`: the benchmark then leaves that column out.
+ */
+export async function startServerOrSkip(name, options, notes) {
+  try {
+    return await startServer(name, options);
+  } catch (err) {
+    if (!(err instanceof BackendUnavailable)) throw err;
+    const line = `${name} skipped: ${err.message}`;
+    console.error(`[bench] ${line}`);
+    notes.push(line);
+    return null;
+  }
+}

@@ -1,0 +1,26 @@
+import { ConfigError, loadConfig } from '../config/index.js';
+
+/** `artifactapi check-config FILE`: 0 when valid, 1 with one line per problem otherwise. */
+export async function checkConfigCommand(file: string, dataDir: string | undefined): Promise<number> {
+  try {
+    const config = await loadConfig(file, { dataDir });
+    const repos = Object.keys(config.remotes).length;
+    const virtuals = Object.keys(config.virtuals).length;
+    process.stdout.write(`${file}: valid (${repos} repositories, ${virtuals} virtual)\n`);
+    return 0;
+  } catch (err) {
+    return reportConfigError(file, err);
+  }
+}
+
+/** Prints a config error the way every command does; rethrows anything else. */
+export function reportConfigError(file: string, err: unknown): number {
+  if (!(err instanceof ConfigError)) throw err;
+  process.stderr.write(`${file}: invalid configuration\n`);
+  for (const issue of err.issues) {
+    // Messages usually start with their key path already; name it once.
+    const prefix = issue.path && !issue.message.startsWith(issue.path) ? `${issue.path}: ` : '';
+    process.stderr.write(`  ${prefix}${issue.message}\n`);
+  }
+  return 1;
+}

@@ -1,0 +1,58 @@
+import type { CacheTtls, UpstreamTimeouts } from './types.js';
+
+/**
+ * The configuration file after schema validation with defaults applied: keys as users write
+ * them (`type:` for backends), before normalisation into AppConfig.
+ */
+export interface FileConfig {
+  public_url?: string;
+  auth: { admin_token?: string };
+  server: { shutdown_timeout: number };
+  log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
+  storage?: FileStorage;
+  metadata?: { type: 'sqlite' | 'postgres'; path?: string; url?: string };
+  coordination?: { type: 'memory' | 'redis'; url?: string };
+  upstream: {
+    proxy?: string;
+    no_proxy?: string;
+    ca_file?: string;
+    timeouts: UpstreamTimeouts;
+    max_redirects: number;
+    breaker: { failures: number; cooldown: number };
+  };
+  workers: { size: number };
+  memory_cache: { max_bytes: number; max_object_bytes: number; max_entries: number };
+  remotes: Record<string, FileRepo>;
+  virtuals: Record<string, { package: string; members: string[] }>;
+}
+
+export interface FileStorage {
+  type: 'fs' | 's3';
+  path?: string;
+  bucket?: string;
+  endpoint?: string;
+  region?: string;
+  access_key_id?: string;
+  secret_access_key?: string;
+  force_path_style?: boolean;
+  prefix?: string;
+}
+
+export interface FileRepo {
+  type: 'remote' | 'local';
+  package: string;
+  base_url?: string;
+  files_url?: string;
+  patterns: string[];
+  blocklist: string[];
+  mutable_patterns: string[];
+  immutable_patterns: string[];
+  check_mutable_updates: boolean;
+  cache: CacheTtls;
+  stale_if_error: 'any' | 'network';
+  quarantine_days: number;
+  username?: string;
+  password?: string;
+  timeouts?: Partial<UpstreamTimeouts>;
+  [pluginKey: string]: unknown;
+}

@@ -1,0 +1,37 @@
+import { readFileSync } from 'node:fs';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import { translateAjvErrors } from './ajv-issues.js';
+import type { ConfigIssue } from './config-error.js';
+import { CONFIG_SCHEMA_FILE } from './files.js';
+
+let compiled: ValidateFunction | undefined;
+
+function validator(): ValidateFunction {
+  if (compiled === undefined) {
+    const schema = JSON.parse(readFileSync(CONFIG_SCHEMA_FILE, 'utf8')) as object;
+    const ajv = new Ajv2020({
+      allErrors: true,
+      useDefaults: true,
+      // values from ${VAR} are strings; "600" must count as 600 and "true" as true
+      coerceTypes: true,
+      verbose: true,
+      strict: true,
+      // `required` inside if/then names properties declared beside it, which is fine
+      strictRequired: false,
+    });
+    // annotation only: the wording used in error messages for this value
+    ajv.addKeyword({ keyword: 'x-expected', schemaType: 'string' });
+    compiled = ajv.compile(schema);
+  }
+  return compiled;
+}
+
+/**
+ * Validates the parsed file against config/schema.json, filling in defaults and coercing
+ * scalar strings in place. Returns the problems found, empty when valid.
+ */
+export function validateAgainstSchema(data: Record<string, unknown>): ConfigIssue[] {
+  const validate = validator();
+  if (validate(data)) return [];
+  return translateAjvErrors(validate.errors ?? [], data);
+}

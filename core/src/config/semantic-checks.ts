@@ -1,0 +1,66 @@
+import { formatPath, formatValue, type ConfigIssue } from './config-error.js';
+import type { FileConfig } from './file-config.js';
+import { redactString } from './redact.js';
+
+const PATTERN_LISTS = ['patterns', 'blocklist', 'mutable_patterns', 'immutable_patterns'] as const;
+
+function checkHttpUrl(value: string | undefined, path: string, issues: ConfigIssue[]): void {
+  if (value === undefined || value === '') return;
+  let ok = false;
+  try {
+    const url = new URL(value);
+    ok = (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+  } catch {
+    ok = false;
+  }
+  if (!ok) issues.push({ path, message: `${path} must be an http(s) URL, got ${formatValue(redactString(value))}` });
+}
+
+/**
+ * What the schema cannot say: regular expressions compile, URLs parse, virtual members exist
+ * and share the virtual's package type, and no name is both a remote and a virtual (docker's
+ * /v2/{repo} has one namespace for both).
+ */
+export function semanticChecks(config: FileConfig): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  checkHttpUrl(config.public_url, 'public_url', issues);
+  checkHttpUrl(config.upstream.proxy, 'upstream.proxy', issues);
+  if (config.storage?.type === 's3') checkHttpUrl(config.storage.endpoint, 'storage.endpoint', issues);
+
+  for (const [name, repo] of Object.entries(config.remotes)) {
+    if (repo.type === 'remote') checkHttpUrl(repo.base_url, formatPath(['remotes', name, 'base_url']), issues);
+    checkHttpUrl(repo.files_url, formatPath(['remotes', name, 'files_url']), issues);
+    for (const list of PATTERN_LISTS) {
+      repo[list].forEach((source, i) => {
+        try {
+          new RegExp(source);
+        } catch (err) {
+          const path = formatPath(['remotes', name, list, i]);
+          const reason = err instanceof Error ? err.message : String(err);
+          issues.push({ path, message: `${path} is not a valid regular expression: ${reason}` });
+        }
+      });
+    }
+  }
+
+  for (const [name, virtual] of Object.entries(config.virtuals)) {
+    if (Object.hasOwn(config.remotes, name)) {
+      const path = formatPath(['virtuals', name]);
+      issues.push({ path, message: `${path} has the same name as remotes.${name}; repository names must be unique` });
+    }
+    virtual.members.forEach((member, i) => {
+      const path = formatPath(['virtuals', name, 'members', i]);
+      const repo = Object.hasOwn(config.remotes, member) ? config.remotes[member] : undefined;
+      if (repo === undefined) {
+        const hint = Object.hasOwn(config.virtuals, member) ? ' (a virtual cannot contain another virtual)' : '';
+        issues.push({ path, message: `${path} names ${formatValue(member)}, which is not a repository under remotes${hint}` });
+      } else if (repo.package !== virtual.package) {
+        issues.push({
+          path,
+          message: `${path} names ${formatValue(member)}, a ${repo.package} repository, but virtuals.${name}.package is ${virtual.package}`,
+        });
+      }
+    });
+  }
+  return issues;
+}

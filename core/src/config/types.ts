@@ -1,0 +1,112 @@
+/** Configuration after YAML parsing, ${ENV} interpolation, schema validation and defaults. */
+
+export interface CacheTtls {
+  /** Seconds an immutable entry is kept; 0 = forever. */
+  immutable_ttl: number;
+  /** Seconds before a mutable entry is revalidated. */
+  mutable_ttl: number;
+  /** Seconds an upstream 404 is remembered before asking again. */
+  negative_ttl: number;
+}
+
+export interface UpstreamTimeouts {
+  /** Seconds to establish the TCP/TLS connection. */
+  connect: number;
+  /** Seconds until the response headers arrive. */
+  headers: number;
+  /** Seconds the body may stay silent. */
+  idle: number;
+}
+
+export interface RepoConfig {
+  /** The key under `remotes:`. */
+  name: string;
+  type: 'remote' | 'local';
+  package: string;
+  /** Upstream base URL without trailing slash; empty for local repositories. */
+  base_url: string;
+  patterns: string[];
+  blocklist: string[];
+  mutable_patterns: string[];
+  immutable_patterns: string[];
+  check_mutable_updates: boolean;
+  cache: CacheTtls;
+  /** `any`: serve stale on network errors, timeouts, 429 and 5xx. `network`: only when unreachable. */
+  stale_if_error: 'any' | 'network';
+  quarantine_days: number;
+  username?: string;
+  password?: string;
+  timeouts?: Partial<UpstreamTimeouts>;
+  /** The whole config block as written, for plugin-specific keys. */
+  options: Record<string, unknown>;
+}
+
+export interface VirtualConfig {
+  name: string;
+  package: string;
+  members: string[];
+}
+
+export type StorageConfig =
+  | { kind: 'fs'; path: string }
+  | {
+      kind: 's3';
+      bucket: string;
+      endpoint?: string;
+      region: string;
+      access_key_id?: string;
+      secret_access_key?: string;
+      force_path_style: boolean;
+      prefix: string;
+    };
+
+export type MetadataConfig = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
+
+export type CoordinationConfig = { kind: 'memory' } | { kind: 'redis'; url: string };
+
+export interface UpstreamConfig {
+  /** Outbound proxy for upstream requests; HTTPS_PROXY / HTTP_PROXY when unset. */
+  proxy?: string;
+  /** Comma-separated hosts that bypass the proxy; NO_PROXY when unset. */
+  no_proxy?: string;
+  /** PEM file with extra CA certificates trusted for upstream TLS. */
+  ca_file?: string;
+  timeouts: UpstreamTimeouts;
+  max_redirects: number;
+  breaker: {
+    /** Consecutive failures that open the breaker. */
+    failures: number;
+    /** Seconds the breaker stays open before one trial request. */
+    cooldown: number;
+  };
+}
+
+export interface AppConfig {
+  public_url?: string;
+  auth: { admin_token?: string };
+  server: {
+    /** Seconds in-flight transfers get to finish after SIGTERM. */
+    shutdown_timeout: number;
+  };
+  log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
+  /** Directory for the embedded backends and temporary files. */
+  data_dir: string;
+  storage: StorageConfig;
+  metadata: MetadataConfig;
+  coordination: CoordinationConfig;
+  upstream: UpstreamConfig;
+  workers: {
+    /** Worker threads in the pool; 0 = number of cores. */
+    size: number;
+  };
+  memory_cache: {
+    /** Bytes of small blobs kept in memory for hot hits. */
+    max_bytes: number;
+    /** Largest blob kept in memory. */
+    max_object_bytes: number;
+    /** Path entries kept in memory. */
+    max_entries: number;
+  };
+  remotes: Record<string, RepoConfig>;
+  virtuals: Record<string, VirtualConfig>;
+}

@@ -1,0 +1,160 @@
+import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
+import type { ArtifactFacts, Classification, ExpectedDigest, InspectContext, RewriteContext, RewriteResult } from '@artifactapi/plugin-sdk';
+import { AapiError } from '../errors.js';
+import type { CacheEntry } from '../metadata/metadata-store.js';
+import type { WorkerPool } from '../workers/index.js';
+import type { RepoRuntime } from './repo-runtime.js';
+import type { CacheStatus, Served } from './served.js';
+
+/** A stored index document as the engine found or fetched it. */
+export interface IndexDocument {
+  entry: CacheEntry;
+  cache: CacheStatus;
+  source: 'cache' | 'remote';
+  upstreamStatus?: number;
+}
+
+/** What the engine lends this module: fetching documents through the cache, and their bytes. */
+export interface DocumentSource {
+  document(repo: RepoRuntime, path: string, verdict: Classification): Promise<IndexDocument>;
+  bytes(entry: CacheEntry): Promise<Buffer>;
+}
+
+/** The client-facing side of a request: who asks (for URLs in rewritten documents) and what they accept. */
+export interface RequestView {
+  headers?: Readonly<Record<string, string | undefined>>;
+  /** Public URL of the repository as the client addresses it, without a trailing slash. */
+  publicBase?: string;
+}
+
+interface Rendered {
+  body: Buffer;
+  contentType: string | undefined;
+  etag: string;
+}
+
+const RENDERED_CACHE_BYTES = 128 * 1024 * 1024;
+const FACTS_CACHE_DOCUMENTS = 256;
+const DIGEST_STRENGTH = { sha512: 3, sha256: 2, sha1: 1 } as const;
+
+/**
+ * Index documents (packuments, simple indexes, index.yaml…): stored as the upstream sent them,
+ * served rewritten for the client's public URL and representation. Rewriting and inspecting run
+ * in the worker pool, and their results are cached by the stored document's digest, so a hit on a
+ * large document does no parsing at all.
+ */
+export class IndexDocuments {
+  private readonly rendered = new LRUCache<string, Rendered>({
+    maxSize: RENDERED_CACHE_BYTES,
+    sizeCalculation: (r) => Math.max(1, r.body.byteLength),
+  });
+  private readonly rendering = new Map<string, Promise<Rendered>>();
+  private readonly facts = new LRUCache<string, Promise<Record<string, ArtifactFacts>>>({ max: FACTS_CACHE_DOCUMENTS });
+
+  constructor(
+    private readonly pool: WorkerPool,
+    private readonly source: DocumentSource,
+  ) {}
+
+  /** Serves an index document rewritten for this request. */
+  async serve(repo: RepoRuntime, path: string, verdict: Classification & { index: string }, request: RequestView): Promise<Served> {
+    const doc = await this.source.document(repo, path, verdict);
+    const ctx: RewriteContext = {
+      publicBase: request.publicBase ?? '',
+      repo: repo.name,
+      upstreamBase: repo.config.base_url,
+      options: repo.config.options,
+      path,
+      variant: repo.negotiate(path, request.headers ?? {}),
+      ...quarantine(repo),
+    };
+    const key = [doc.entry.digest, ctx.publicBase, ctx.variant, ctx.quarantineCutoff ?? ''].join('\u0000');
+    const rendered = this.rendered.get(key) ?? (await this.render(key, repo, verdict.index, doc.entry, ctx));
+    const body = rendered.body;
+    return {
+      cache: doc.cache,
+      source: doc.source,
+      upstreamStatus: doc.upstreamStatus,
+      size: body.byteLength,
+      contentType: rendered.contentType ?? doc.entry.contentType,
+      etag: rendered.etag,
+      lastModified: doc.entry.upstreamLastModified ?? new Date(doc.entry.storedAt).toUTCString(),
+      vary: 'Accept',
+      open: async (range) => (range ? body.subarray(range.start, range.end + 1) : body),
+      discard() {},
+    };
+  }
+
+  /**
+   * Adds what the artifact's index says to a miss's verdict: the digest to verify against, and a
+   * 451 when the version is younger than the repository's quarantine.
+   */
+  async verdictFor(repo: RepoRuntime, path: string, verdict: Classification): Promise<Classification> {
+    const listing = repo.indexOf(path);
+    if (!listing || !repo.plugin.inspectors[listing.index]) return verdict;
+    const facts = await this.factsFor(repo, listing.path, listing.index).catch(() => undefined);
+    const mine = facts?.[path];
+    if (!mine) return verdict;
+    const cutoff = quarantine(repo).quarantineCutoff;
+    const published = mine.publishedAt === undefined ? undefined : new Date(mine.publishedAt).getTime();
+    if (cutoff !== undefined && published !== undefined && published > cutoff) {
+      const availableAt = new Date(published + repo.config.quarantine_days * 86_400_000).toISOString();
+      throw new AapiError('AAPI_ERR_QUARANTINED', `${mine.version ?? path} was published ${new Date(published).toISOString()}; ${repo.name} serves it from ${availableAt}`);
+    }
+    const strongest = strongestDigest(mine.digests);
+    return strongest && !verdict.expectedDigest ? { ...verdict, expectedDigest: strongest } : verdict;
+  }
+
+  private async factsFor(repo: RepoRuntime, indexPath: string, index: string): Promise<Record<string, ArtifactFacts>> {
+    const verdict = repo.classify(indexPath);
+    const doc = await this.source.document(repo, indexPath, verdict);
+    const key = `${repo.name}\u0000${doc.entry.digest}\u0000${index}`;
+    let facts = this.facts.get(key);
+    if (!facts) {
+      const ctx: InspectContext = { repo: repo.name, upstreamBase: repo.config.base_url, options: repo.config.options, path: indexPath };
+      facts = this.source.bytes(doc.entry).then((body) =>
+        this.pool.run<{ body: Uint8Array; ctx: InspectContext }, Record<string, ArtifactFacts>>(repo.plugin.inspectors[index]!, { body, ctx }),
+      );
+      this.facts.set(key, facts);
+      facts.catch(() => this.facts.delete(key));
+    }
+    return facts;
+  }
+
+  /** Rewrites once per key however many requests ask at the same time. */
+  private render(key: string, repo: RepoRuntime, index: string, entry: CacheEntry, ctx: RewriteContext): Promise<Rendered> {
+    let pending = this.rendering.get(key);
+    if (!pending) {
+      pending = (async () => {
+        const body = await this.source.bytes(entry);
+        const task = repo.plugin.rewriters[index]!;
+        let result: RewriteResult;
+        try {
+          result = await this.pool.run<{ body: Uint8Array; ctx: RewriteContext }, RewriteResult>(task, { body, ctx });
+        } catch (err) {
+          throw new AapiError('AAPI_ERR_PLUGIN_FAILED', `${repo.plugin.type} rewriter "${index}": ${(err as Error).message}`, { cause: err });
+        }
+        const out = Buffer.from(result.body.buffer, result.body.byteOffset, result.body.byteLength);
+        const rendered = { body: out, contentType: result.contentType, etag: `"${createHash('sha256').update(key).digest('hex').slice(0, 40)}"` };
+        this.rendered.set(key, rendered);
+        return rendered;
+      })().finally(() => this.rendering.delete(key));
+      this.rendering.set(key, pending);
+    }
+    return pending;
+  }
+}
+
+/** The quarantine cutoff, rounded down to the minute so rewritten documents stay cacheable. */
+function quarantine(repo: RepoRuntime): { quarantineCutoff?: number } {
+  const days = repo.config.quarantine_days;
+  if (!days) return {};
+  return { quarantineCutoff: Math.floor((Date.now() - days * 86_400_000) / 60_000) * 60_000 };
+}
+
+function strongestDigest(digests: ExpectedDigest[] | undefined): ExpectedDigest | undefined {
+  let best: ExpectedDigest | undefined;
+  for (const d of digests ?? []) if (!best || DIGEST_STRENGTH[d.algorithm] > DIGEST_STRENGTH[best.algorithm]) best = d;
+  return best;
+}

@@ -1,0 +1,87 @@
+import type { ArtifactPlugin, Classification, HookContext } from '@artifactapi/plugin-sdk';
+import type { RepoConfig } from '../config/types.js';
+import { AapiError } from '../errors.js';
+import { RepoPolicy } from './policy.js';
+import { assertSameOrigin } from './path.js';
+
+/** One configured repository with its plugin and compiled rules, built once at start. */
+export class RepoRuntime {
+  readonly name: string;
+  readonly hookContext: HookContext;
+  private readonly policy: RepoPolicy;
+  private readonly allowedOrigins: string[];
+
+  constructor(
+    readonly config: RepoConfig,
+    readonly plugin: ArtifactPlugin,
+    log: HookContext['log'],
+  ) {
+    this.name = config.name;
+    this.policy = new RepoPolicy(config);
+    this.hookContext = {
+      repo: {
+        name: config.name,
+        kind: config.type,
+        package: config.package,
+        baseUrl: config.base_url,
+        options: config.options,
+      },
+      log,
+    };
+    this.allowedOrigins = [config.base_url, config.options.files_url]
+      .filter((u): u is string => typeof u === 'string' && u.length > 0)
+      .map((u) => new URL(u).origin);
+  }
+
+  get isLocal(): boolean {
+    return this.config.type === 'local';
+  }
+
+  /** The plugin's verdict with the operator's patterns applied; a thrown plugin error names the plugin. */
+  classify(path: string): Classification {
+    return this.policy.apply(path, this.callHook('classify', () => this.plugin.classify(path, this.hookContext)));
+  }
+
+  /** The upstream URL of a path, refused when it would leave the configured hosts. */
+  upstreamUrl(path: string): string {
+    const url = this.callHook('upstreamUrl', () => this.plugin.upstreamUrl(path, this.hookContext));
+    assertSameOrigin(url, this.allowedOrigins);
+    return url;
+  }
+
+  /** The cache key of a request path (one spelling for paths that mean the same thing). */
+  canonicalPath(path: string): string {
+    return this.callHook('canonicalPath', () => this.plugin.canonicalPath(path, this.hookContext));
+  }
+
+  /** Extra headers the plugin wants on the upstream request for a path. */
+  upstreamHeaders(path: string): Readonly<Record<string, string>> {
+    return this.callHook('upstreamHeaders', () => this.plugin.upstreamHeaders(path, this.hookContext));
+  }
+
+  /** The representation of an index document the client asks for. */
+  negotiate(path: string, headers: Readonly<Record<string, string | undefined>>): string {
+    return this.callHook('negotiate', () => this.plugin.negotiate(path, headers, this.hookContext)).variant;
+  }
+
+  /** The index document that lists an artifact, if the plugin knows one. */
+  indexOf(path: string): { path: string; index: string } | undefined {
+    return this.callHook('indexOf', () => this.plugin.indexOf(path, this.hookContext));
+  }
+
+  /** Runs a plugin hook; what it throws is rethrown naming the plugin and the hook. */
+  private callHook<T>(hook: string, call: () => T): T {
+    try {
+      return call();
+    } catch (err) {
+      throw new AapiError('AAPI_ERR_PLUGIN_FAILED', `${this.plugin.type}.${hook}: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  /** Expiry of a freshly stored or revalidated entry, or null for never. */
+  expiryFor(mutable: boolean, now: number): number | null {
+    const ttl = mutable ? this.config.cache.mutable_ttl : this.config.cache.immutable_ttl;
+    if (ttl === 0) return mutable ? now : null;
+    return now + ttl * 1000;
+  }
+}

@@ -1,0 +1,170 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { join } from 'node:path';
+import type { Writable } from 'node:stream';
+import type { Classification } from '@artifactapi/plugin-sdk';
+import { AapiError } from '../errors.js';
+import type { CacheEntry } from '../metadata/metadata-store.js';
+import type { BlobStore, BlobWriter } from '../storage/blob-store.js';
+import type { UpstreamResponse } from '../upstream/index.js';
+import { GrowingBody } from './growing-body.js';
+import type { RepoRuntime } from './repo-runtime.js';
+
+export interface StoreDownloadDeps {
+  blobs: BlobStore;
+  spoolDir: string;
+}
+
+/** A download whose bytes are being stored; `body` is readable at once, `stored` settles when committed. */
+export interface StoringDownload {
+  body: GrowingBody;
+  stored: Promise<CacheEntry>;
+}
+
+/**
+ * Starts copying a 200 response into a new blob while clients read it through `body`. The blob
+ * is committed only when the length matches the declared Content-Length and the digest matches
+ * what the plugin expects; otherwise it is discarded and `stored` rejects.
+ */
+export async function storeDownload(
+  deps: StoreDownloadDeps,
+  repo: RepoRuntime,
+  path: string,
+  verdict: Classification,
+  res: UpstreamResponse,
+): Promise<StoringDownload> {
+  const declared = parseLength(res.headers['content-length']);
+  const writer = await deps.blobs.beginWrite();
+  let spool: WriteStream | undefined;
+  let body: GrowingBody;
+  try {
+    if (writer.localPath) {
+      body = await GrowingBody.open(writer.localPath, declared);
+    } else {
+      const spoolPath = join(deps.spoolDir, randomUUID());
+      spool = createWriteStream(spoolPath);
+      await once(spool, 'open');
+      body = await GrowingBody.open(spoolPath, declared, true);
+    }
+  } catch (err) {
+    spool?.destroy();
+    await writer.abort();
+    res.body.destroy();
+    throw new AapiError('AAPI_ERR_STORAGE_UNAVAILABLE', (err as Error).message, { cause: err });
+  }
+  const stored = copyBody(writer, spool, body, res, declared, verdict.expectedDigest?.algorithm).then(
+    async (result) => {
+      verify(verdict, result, path);
+      await writer.commit(result.sha256);
+      spool?.end();
+      body.finish();
+      body.release();
+      const now = Date.now();
+      const mutable = verdict.cache === 'mutable';
+      return {
+        repo: repo.name,
+        path,
+        digest: result.sha256,
+        size: result.size,
+        contentType: res.headers['content-type'] ?? verdict.contentType ?? 'application/octet-stream',
+        upstreamEtag: res.headers.etag ?? null,
+        upstreamLastModified: res.headers['last-modified'] ?? null,
+        storedAt: now,
+        expiresAt: repo.expiryFor(mutable, now),
+        mutable,
+      } satisfies CacheEntry;
+    },
+  );
+  stored.catch(async (err: Error) => {
+    body.fail(err);
+    body.release();
+    spool?.destroy();
+    res.body.destroy();
+    await writer.abort().catch(() => {});
+  });
+  return { body, stored };
+}
+
+interface CopyResult {
+  size: number;
+  sha256: string;
+  extra: Record<string, string>;
+}
+
+/**
+ * Streams the body into the blob (and the spool), hashing each chunk as it passes. bench/hashing.js
+ * decided this: per-chunk hashing on the event loop cost hits less than hashing the finished file,
+ * inline or in the worker pool.
+ */
+async function copyBody(
+  writer: BlobWriter,
+  spool: WriteStream | undefined,
+  body: GrowingBody,
+  res: UpstreamResponse,
+  declared: number | undefined,
+  expectedAlgorithm: 'sha1' | 'sha256' | 'sha512' | undefined,
+): Promise<CopyResult> {
+  const extraAlgorithm = expectedAlgorithm && expectedAlgorithm !== 'sha256' ? expectedAlgorithm : undefined;
+  const sha256 = createHash('sha256');
+  const extra = extraAlgorithm ? createHash(extraAlgorithm) : undefined;
+  const local: Writable = spool ?? writer.stream;
+  const targets: Writable[] = spool ? [spool, writer.stream] : [writer.stream];
+  let failure: Error | undefined;
+  const onError = (err: Error) => (failure ??= err);
+  for (const t of targets) t.on('error', onError);
+  let size = 0;
+  try {
+    for await (const chunk of res.body as AsyncIterable<Buffer>) {
+      if (failure) throw failure;
+      size += chunk.byteLength;
+      if (declared !== undefined && size > declared) {
+        throw new AapiError('AAPI_ERR_UPSTREAM_FAILED', `body longer than its Content-Length ${declared}`);
+      }
+      sha256.update(chunk);
+      extra?.update(chunk);
+      const n = chunk.byteLength;
+      let full = false;
+      for (const t of targets) {
+        const ok = t === local ? t.write(chunk, (err) => err || body.append(n)) : t.write(chunk);
+        full ||= !ok;
+      }
+      if (full) await Promise.all(targets.filter((t) => t.writableNeedDrain).map((t) => once(t, 'drain')));
+    }
+  } catch (err) {
+    throw failure ?? asUpstreamError(err);
+  }
+  if (failure) throw failure;
+  if (declared !== undefined && size !== declared) {
+    throw new AapiError('AAPI_ERR_UPSTREAM_FAILED', `body ended after ${size} of ${declared} bytes`);
+  }
+  if (spool) await endStream(spool);
+  return { size, sha256: sha256.digest('hex'), extra: extra && extraAlgorithm ? { [extraAlgorithm]: extra.digest('hex') } : {} };
+}
+
+function verify(verdict: Classification, result: CopyResult, path: string): void {
+  const expected = verdict.expectedDigest;
+  if (!expected) return;
+  const actual = expected.algorithm === 'sha256' ? result.sha256 : result.extra[expected.algorithm];
+  if (expected.hex.toLowerCase() !== actual) {
+    throw new AapiError('AAPI_ERR_UPSTREAM_DIGEST', `${path}: expected ${expected.algorithm} ${expected.hex}, got ${actual}`);
+  }
+}
+
+async function endStream(stream: Writable): Promise<void> {
+  if (stream.writableFinished) return;
+  await new Promise<void>((resolve, reject) => {
+    stream.once('error', reject);
+    stream.end(() => resolve());
+  });
+}
+
+function parseLength(value: string | undefined): number | undefined {
+  if (value === undefined || !/^\d+$/.test(value)) return undefined;
+  return Number(value);
+}
+
+function asUpstreamError(err: unknown): Error {
+  if (err instanceof AapiError) return err;
+  return new AapiError('AAPI_ERR_UPSTREAM_FAILED', `body interrupted: ${(err as Error).message}`, { cause: err });
+}

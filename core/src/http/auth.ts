@@ -1,0 +1,36 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import { AapiError } from '../errors.js';
+
+/**
+ * Requires `Authorization: Bearer <admin_token>` (or Basic with the token as password, as docker
+ * clients send). Missing credentials → 401, wrong ones → 403; no token configured → 403 for all.
+ */
+export function requireAdmin(request: FastifyRequest, adminToken: string | undefined): void {
+  const header = request.headers.authorization;
+  if (!header) {
+    throw new AapiError('AAPI_ERR_AUTH_REQUIRED', 'send Authorization: Bearer <admin token>', {
+      headers: { 'www-authenticate': 'Bearer realm="artifactapi"' },
+    });
+  }
+  if (!adminToken) throw new AapiError('AAPI_ERR_AUTH_FORBIDDEN', 'uploads are disabled: no auth.admin_token is configured');
+  if (!sameSecret(presentedToken(header), adminToken)) throw new AapiError('AAPI_ERR_AUTH_FORBIDDEN', 'invalid credentials');
+}
+
+function presentedToken(header: string): string {
+  const space = header.indexOf(' ');
+  const scheme = header.slice(0, space).toLowerCase();
+  const value = header.slice(space + 1).trim();
+  if (scheme === 'bearer') return value;
+  if (scheme === 'basic') {
+    const decoded = Buffer.from(value, 'base64').toString('utf8');
+    return decoded.slice(decoded.indexOf(':') + 1);
+  }
+  return '';
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}

@@ -1,0 +1,19 @@
+import type { AppConfig, VirtualConfig } from '../config/types.js';
+import type { Coordinator } from '../coord/index.js';
+import type { Engine, RepoRuntime } from '../engine/index.js';
+import type { MetadataStore } from '../metadata/index.js';
+import type { PluginRegistry } from '../plugins/index.js';
+import type { BlobStore } from '../storage/index.js';
+import type { Metrics } from './metrics.js';
+
+/** Everything the routes need, built once by the composition root and injected into the app. */
+export interface ServerContext {
+  config: AppConfig;
+  repos: ReadonlyMap<string, RepoRuntime>;
+  virtuals: ReadonlyMap<string, VirtualConfig>;
+  engine: Engine;
+  plugins: PluginRegistry;
+  backends: { blobs: BlobStore; meta: MetadataStore; coord: Coordinator };
+  metrics: Metrics;
+  version: string;
+}

@@ -1,0 +1,208 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Database as Db, Statement } from 'better-sqlite3';
+import { AapiError } from '../errors.js';
+import { ENTRY_COLUMNS, fromRow } from './entry-row.js';
+import type { EntryRow } from './entry-row.js';
+import type { CacheEntry, MetadataStore } from './metadata-store.js';
+import { prefixUpperBound } from './prefix-upper-bound.js';
+
+/** Options of {@link SqliteMetadataStore}. */
+export interface SqliteMetadataStoreOptions {
+  /** Database file; its directory is created when missing. `:memory:` works for throwaway stores. */
+  path: string;
+  /** How long a statement waits for another connection's write lock before failing (default 5000). */
+  busyTimeoutMs?: number;
+}
+
+/** One schema step. Versions only grow; a released migration is never edited, only followed. */
+interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'entries',
+    sql: `
+      CREATE TABLE entries (
+        repo TEXT NOT NULL,
+        path TEXT NOT NULL,
+        digest TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        content_type TEXT NOT NULL,
+        upstream_etag TEXT,
+        upstream_last_modified TEXT,
+        stored_at INTEGER NOT NULL,
+        expires_at INTEGER,
+        mutable INTEGER NOT NULL,
+        PRIMARY KEY (repo, path)
+      ) WITHOUT ROWID;
+      CREATE INDEX entries_digest ON entries (digest);
+    `,
+  },
+];
+
+/**
+ * Path → blob metadata in one SQLite file (better-sqlite3), the embedded default.
+ *
+ * WAL with `synchronous=NORMAL`: a commit survives a process crash, and at worst the last
+ * transactions are lost on power failure, which only costs a refetch. Calls are synchronous and
+ * fast (microseconds, from the page cache), so they run on the event loop behind async signatures.
+ */
+export class SqliteMetadataStore implements MetadataStore {
+  readonly kind = 'sqlite';
+  readonly #db: Db;
+  readonly #get: Statement<[string, string], EntryRow>;
+  readonly #put: Statement<[EntryRow]>;
+  readonly #setExpiry: Statement<[number | null, string, string]>;
+  readonly #delete: Statement<[string, string]>;
+  readonly #countRefs: Statement<[string], { n: number }>;
+  readonly #listRange: Statement<[string, string, string, number], EntryRow>;
+  readonly #listFrom: Statement<[string, string, number], EntryRow>;
+
+  constructor(options: SqliteMetadataStoreOptions) {
+    if (typeof options?.path !== 'string' || options.path === '') {
+      throw new AapiError('AAPI_ERR_CONFIG_INVALID', `options.path must be a non-empty string, got ${JSON.stringify(options?.path)}`);
+    }
+    const busy = options.busyTimeoutMs ?? 5000;
+    if (!Number.isSafeInteger(busy) || busy < 0) {
+      throw new AapiError('AAPI_ERR_CONFIG_INVALID', `options.busyTimeoutMs must be a non-negative integer, got ${busy}`);
+    }
+    try {
+      if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+      this.#db = new Database(options.path, { timeout: busy });
+      this.#db.pragma('journal_mode = WAL');
+      this.#db.pragma('synchronous = NORMAL');
+      this.#db.pragma(`busy_timeout = ${busy}`);
+      migrate(this.#db);
+    } catch (err) {
+      throw unavailable(`cannot open ${options.path}`, err);
+    }
+    const db = this.#db;
+    this.#get = db.prepare(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE repo = ? AND path = ?`);
+    this.#put = db.prepare(
+      `INSERT OR REPLACE INTO entries (${ENTRY_COLUMNS}) VALUES ` +
+        '(@repo, @path, @digest, @size, @content_type, @upstream_etag, @upstream_last_modified, @stored_at, @expires_at, @mutable)',
+    );
+    this.#setExpiry = db.prepare('UPDATE entries SET expires_at = ? WHERE repo = ? AND path = ?');
+    this.#delete = db.prepare('DELETE FROM entries WHERE repo = ? AND path = ?');
+    this.#countRefs = db.prepare('SELECT count(*) AS n FROM entries WHERE digest = ?');
+    // A range on the primary key instead of LIKE: LIKE is case-insensitive and treats % and _ specially.
+    this.#listRange = db.prepare(
+      `SELECT ${ENTRY_COLUMNS} FROM entries WHERE repo = ? AND path >= ? AND path < ? ORDER BY path LIMIT ?`,
+    );
+    this.#listFrom = db.prepare(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE repo = ? AND path >= ? ORDER BY path LIMIT ?`);
+  }
+
+  async get(repo: string, path: string): Promise<CacheEntry | undefined> {
+    const row = this.#run(() => this.#get.get(repo, path));
+    return row && fromRow(row);
+  }
+
+  async put(entry: CacheEntry): Promise<void> {
+    const row = toRow(entry);
+    this.#run(() => this.#put.run(row));
+  }
+
+  /** Does nothing when there is no entry for (repo, path). */
+  async setExpiry(repo: string, path: string, expiresAt: number | null): Promise<void> {
+    this.#run(() => this.#setExpiry.run(expiresAt, repo, path));
+  }
+
+  async delete(repo: string, path: string): Promise<boolean> {
+    return this.#run(() => this.#delete.run(repo, path)).changes > 0;
+  }
+
+  async countDigestRefs(digest: string): Promise<number> {
+    return this.#run(() => this.#countRefs.get(digest))?.n ?? 0;
+  }
+
+  /** Paths compare by code point (SQLite's BINARY collation), so `B` sorts before `a`. */
+  async list(repo: string, prefix = '', limit?: number): Promise<CacheEntry[]> {
+    if (limit !== undefined && (!Number.isSafeInteger(limit) || limit < 0)) {
+      throw new AapiError('AAPI_ERR_INTERNAL', `list limit must be a non-negative integer, got ${limit}`);
+    }
+    const max = limit ?? -1; // SQLite: a negative LIMIT means none
+    const upper = prefixUpperBound(prefix);
+    const rows = this.#run(() =>
+      upper === undefined ? this.#listFrom.all(repo, prefix, max) : this.#listRange.all(repo, prefix, upper, max),
+    );
+    return rows.map(fromRow);
+  }
+
+  async ping(): Promise<void> {
+    this.#run(() => this.#db.prepare('SELECT 1').get());
+  }
+
+  /** Closes the database; later calls reject with AAPI_ERR_METADATA_UNAVAILABLE. Idempotent. */
+  async close(): Promise<void> {
+    if (this.#db.open) this.#db.close();
+  }
+
+  /** The schema version of the open database, for diagnostics. */
+  get schemaVersion(): number {
+    return currentVersion(this.#db);
+  }
+
+  #run<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (err) {
+      throw unavailable('query failed', err);
+    }
+  }
+}
+
+/** Applies the migrations this database has not seen yet, all in one transaction. */
+function migrate(db: Db): void {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    applied_at INTEGER NOT NULL
+  )`);
+  const latest = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
+  const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+  // IMMEDIATE takes the write lock first, so two processes opening one file do not both migrate.
+  db.transaction(() => {
+    const current = currentVersion(db);
+    if (current > latest) {
+      throw new Error(`database schema version ${current} is newer than this build knows (${latest})`);
+    }
+    for (const m of MIGRATIONS) {
+      if (m.version <= current) continue;
+      db.exec(m.sql);
+      record.run(m.version, m.name, Date.now());
+    }
+  }).immediate();
+}
+
+function currentVersion(db: Db): number {
+  const row = db.prepare('SELECT max(version) AS v FROM schema_migrations').get() as { v: number | null };
+  return row.v ?? 0;
+}
+
+/** Named parameters for the put statement; better-sqlite3 binds no booleans, so `mutable` is 0 or 1. */
+function toRow(e: CacheEntry): EntryRow {
+  return {
+    repo: e.repo,
+    path: e.path,
+    digest: e.digest,
+    size: e.size,
+    content_type: e.contentType,
+    upstream_etag: e.upstreamEtag ?? null,
+    upstream_last_modified: e.upstreamLastModified ?? null,
+    stored_at: e.storedAt,
+    expires_at: e.expiresAt ?? null,
+    mutable: e.mutable ? 1 : 0,
+  };
+}
+
+function unavailable(detail: string, cause: unknown): AapiError {
+  if (cause instanceof AapiError) return cause;
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  return new AapiError('AAPI_ERR_METADATA_UNAVAILABLE', `sqlite: ${detail}: ${reason}`, { cause });
+}

@@ -1,0 +1,50 @@
+import type { PluginLogger } from '@artifactapi/plugin-sdk';
+import { builtinPlugins, defaultPluginSearchPaths } from './builtins.js';
+import { discoverPlugins } from './discover.js';
+import type { LoadedPlugin, PluginProblem } from './types.js';
+
+export interface PluginRegistryOptions {
+  /** Where to look for plugin packages; default `defaultPluginSearchPaths()`, i.e. `[process.cwd(), <core package dir>]`. */
+  searchFrom?: string[];
+  log: PluginLogger;
+}
+
+/** The package types this process can serve: the built-in ones plus every plugin discovery loaded. */
+export class PluginRegistry {
+  /** Packages that declared themselves plugins but were refused, in discovery order. */
+  readonly problems: readonly PluginProblem[];
+  readonly #byType: ReadonlyMap<string, LoadedPlugin>;
+
+  private constructor(plugins: readonly LoadedPlugin[], problems: readonly PluginProblem[]) {
+    this.#byType = new Map(plugins.map((p) => [p.type, p]));
+    this.problems = Object.freeze([...problems]);
+  }
+
+  /**
+   * Discovers plugins and builds the registry. Never fails because of a plugin: each problem is
+   * logged with `log.error` (the server still starts; repositories of that type fail config
+   * validation), each loaded plugin with `log.info`.
+   */
+  static async load(options: PluginRegistryOptions): Promise<PluginRegistry> {
+    const { log } = options;
+    const discovered = await discoverPlugins({ searchFrom: options.searchFrom ?? defaultPluginSearchPaths(), log });
+    for (const problem of discovered.problems) {
+      log.error({ package: problem.packageName, dir: problem.dir }, problem.message);
+    }
+    const plugins = [...(await builtinPlugins()), ...discovered.plugins];
+    for (const p of plugins) {
+      log.info({ type: p.type, package: p.packageName, version: p.version, apiVersion: p.apiVersion, builtin: p.builtin }, `plugin ${p.type} loaded`);
+    }
+    return new PluginRegistry(plugins, discovered.problems);
+  }
+
+  /** The plugin for a repository's `package:` value, or undefined when no such type is loaded. */
+  get(type: string): LoadedPlugin | undefined {
+    return this.#byType.get(type);
+  }
+
+  /** Every loaded type: built-in ones first, then the others by type name. */
+  list(): LoadedPlugin[] {
+    return [...this.#byType.values()].sort((a, b) => Number(b.builtin) - Number(a.builtin) || a.type.localeCompare(b.type));
+  }
+}

@@ -1,0 +1,111 @@
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { pino, type Logger } from 'pino';
+import { definePlugin, type ArtifactPlugin } from '@artifactapi/plugin-sdk';
+import type { AppConfig, VirtualConfig } from './config/index.js';
+import { Engine, HotCache, RepoRuntime } from './engine/index.js';
+import { createBackends } from './backends.js';
+import { buildApp } from './http/app.js';
+import { Metrics } from './http/metrics.js';
+import type { ServerContext } from './http/server-context.js';
+import { PluginRegistry } from './plugins/index.js';
+import { UpstreamClient } from './upstream/upstream-client.js';
+import { WorkerPool } from './workers/index.js';
+
+export interface CreateServerOptions {
+  config: AppConfig;
+  /** A logger to use instead of one built from `config.log` (tests pass a silent one). */
+  logger?: Logger;
+  /** Where plugins are discovered; default: the working directory and the core package. */
+  pluginSearchFrom?: string[];
+}
+
+export interface ArtifactServer {
+  app: FastifyInstance;
+  context: ServerContext;
+  logger: Logger;
+  /** Stops accepting requests, lets in-flight ones finish, then closes every backend. */
+  close(): Promise<void>;
+}
+
+/** The composition root: builds backends, plugins, engine and HTTP app from a config. */
+export async function createServer(options: CreateServerOptions): Promise<ArtifactServer> {
+  const { config } = options;
+  const logger =
+    options.logger ??
+    pino({ level: config.log.level, redact: { paths: ['req.headers.authorization', '*.password', '*.admin_token'], censor: '***' } });
+  const plugins = await PluginRegistry.load({ searchFrom: options.pluginSearchFrom, log: logger });
+
+  const { blobs, meta, coord, breakerStore } = await createBackends(config, logger);
+  await blobs.cleanOrphans().then(
+    (orphans) => orphans > 0 && logger.info({ orphans }, 'removed temporary files left by an earlier run'),
+    (err: unknown) => logger.warn({ err }, 'could not clean temporary blobs at start; will serve anyway'),
+  );
+  // Spool files only live while a download is in flight in this process: whatever is left is from a crash.
+  const spoolDir = join(config.data_dir, 'spool');
+  await rm(spoolDir, { recursive: true, force: true });
+  await mkdir(spoolDir, { recursive: true });
+  const upstream = new UpstreamClient(config.upstream, breakerStore ? { breakerStore } : {});
+  const pool = new WorkerPool({ size: config.workers.size });
+  const engine = new Engine({
+    blobs,
+    meta,
+    coord,
+    upstream,
+    hot: new HotCache(config.memory_cache),
+    pool,
+    spoolDir,
+    log: logger,
+  });
+  await engine.start();
+
+  const repos = new Map<string, RepoRuntime>();
+  for (const repoConfig of Object.values(config.remotes)) {
+    const plugin = plugins.get(repoConfig.package)?.plugin ?? missingPlugin(repoConfig.package, logger, repoConfig.name);
+    repos.set(repoConfig.name, new RepoRuntime(repoConfig, plugin, logger.child({ repo: repoConfig.name })));
+  }
+  const virtuals = new Map<string, VirtualConfig>(Object.values(config.virtuals).map((v) => [v.name, v]));
+  const context: ServerContext = {
+    config,
+    repos,
+    virtuals,
+    engine,
+    plugins,
+    backends: { blobs, meta, coord },
+    metrics: new Metrics(),
+    version: await coreVersion(),
+  };
+  const app = await buildApp(context, logger);
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      await app.close();
+      await engine.stop();
+      await upstream.close();
+      await pool.close();
+      await Promise.allSettled([blobs.close(), meta.close(), coord.close()]);
+    })());
+  return { app, context, logger, close };
+}
+
+
+
+
+/** Stands in for a package type that failed to load, so its repositories answer with a clear error. */
+function missingPlugin(type: string, logger: Logger, repo: string): ArtifactPlugin {
+  logger.error({ repo, package: type }, `repository ${repo} uses package type "${type}", which no loaded plugin provides`);
+  return definePlugin({
+    type: type.toLowerCase().replace(/[^a-z0-9-]/g, '-') || 'missing',
+    description: 'unavailable',
+    classify() {
+      throw new Error(`package type "${type}" is not loaded; run \`artifactapi plugins\` to see why`);
+    },
+  });
+}
+
+async function coreVersion(): Promise<string> {
+  const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}

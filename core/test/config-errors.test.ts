@@ -1,0 +1,165 @@
+import test, { type ExecutionContext } from 'ava';
+import { isAapiError } from '../src/errors.js';
+import { ConfigError, parseConfig } from '../src/config/index.js';
+
+/** The issues a text produces, as [path, message] pairs. */
+function issuesOf(t: ExecutionContext, text: string): [string, string][] {
+  const err = t.throws(() => parseConfig(text, { env: {} }), { instanceOf: ConfigError });
+  return err!.issues.map((i) => [i.path, i.message]);
+}
+
+const gh = 'remotes:\n  gh:\n    package: generic\n    base_url: https://github.com\n';
+
+test('a wrong type names the key path, the expectation and the value', (t) => {
+  t.deepEqual(issuesOf(t, `${gh}    cache: { mutable_ttl: x }\n`), [
+    ['remotes.gh.cache.mutable_ttl', 'remotes.gh.cache.mutable_ttl must be a non-negative integer, got "x"'],
+  ]);
+  t.deepEqual(issuesOf(t, `${gh}    cache: { negative_ttl: -1 }\n`), [
+    ['remotes.gh.cache.negative_ttl', 'remotes.gh.cache.negative_ttl must be a non-negative integer, got -1'],
+  ]);
+  t.deepEqual(issuesOf(t, `${gh}    check_mutable_updates: sometimes\n`), [
+    ['remotes.gh.check_mutable_updates', 'remotes.gh.check_mutable_updates must be true or false, got "sometimes"'],
+  ]);
+  t.deepEqual(issuesOf(t, 'upstream: { timeouts: { connect: 0 } }\n'), [
+    ['upstream.timeouts.connect', 'upstream.timeouts.connect must be a positive number of seconds, got 0'],
+  ]);
+});
+
+test('an enum lists the allowed values', (t) => {
+  t.deepEqual(issuesOf(t, `${gh}    stale_if_error: always\n`), [
+    ['remotes.gh.stale_if_error', 'remotes.gh.stale_if_error must be one of any, network, got "always"'],
+  ]);
+  t.deepEqual(issuesOf(t, 'log: { level: loud }\n'), [
+    ['log.level', 'log.level must be one of fatal, error, warn, info, debug, trace, silent, got "loud"'],
+  ]);
+});
+
+test('a missing required key names its full path', (t) => {
+  t.deepEqual(issuesOf(t, 'remotes:\n  x: { package: npm }\n'), [['remotes.x.base_url', 'remotes.x.base_url is required']]);
+  t.deepEqual(issuesOf(t, 'remotes:\n  x:\n'), [
+    ['remotes.x.package', 'remotes.x.package is required'],
+    ['remotes.x.base_url', 'remotes.x.base_url is required'],
+  ]);
+  t.deepEqual(issuesOf(t, 'storage: { type: s3 }\n'), [['storage.bucket', 'storage.bucket is required']]);
+});
+
+test('unknown keys are reported at the top level and in known sub-objects', (t) => {
+  t.deepEqual(issuesOf(t, 'lgo: { level: info }\n'), [['lgo', 'unknown key lgo (did you mean log?)']]);
+  t.deepEqual(issuesOf(t, `${gh}    cache: { mutable_tll: 5 }\n`), [
+    ['remotes.gh.cache.mutable_tll', 'unknown key remotes.gh.cache.mutable_tll (did you mean mutable_ttl?)'],
+  ]);
+  t.deepEqual(issuesOf(t, 'upstream: { breaker: { open_after: 3 } }\n'), [
+    ['upstream.breaker.open_after', 'unknown key upstream.breaker.open_after'],
+  ]);
+});
+
+test('unknown keys directly in a repository block are kept for plugins', (t) => {
+  const config = parseConfig(`${gh}    anything_a_plugin_reads: 1\n`, { env: {} });
+  t.is(config.remotes['gh']!.options['anything_a_plugin_reads'], 1);
+});
+
+test('a remote base_url must be an http(s) URL', (t) => {
+  t.deepEqual(issuesOf(t, 'remotes:\n  x: { package: npm, base_url: ftp://mirror.example }\n'), [
+    ['remotes.x.base_url', 'remotes.x.base_url must be an http(s) URL, got "ftp://mirror.example"'],
+  ]);
+  t.deepEqual(issuesOf(t, 'remotes:\n  x: { package: npm, base_url: "http://" }\n'), [
+    ['remotes.x.base_url', 'remotes.x.base_url must be an http(s) URL, got "http://"'],
+  ]);
+});
+
+test('a regular expression that does not compile names its list and index', (t) => {
+  const issues = issuesOf(t, `${gh}    patterns: [^ok/, "(unclosed"]\n    blocklist: ["[z-a]"]\n`);
+  t.deepEqual(
+    issues.map(([p]) => p),
+    ['remotes.gh.patterns[1]', 'remotes.gh.blocklist[0]'],
+  );
+  t.regex(issues[0]![1], /^remotes\.gh\.patterns\[1\] is not a valid regular expression: /);
+});
+
+test('virtual members must be existing remotes of the same package type', (t) => {
+  const issues = issuesOf(
+    t,
+    `remotes:
+  npmjs: { package: npm, base_url: https://registry.npmjs.org }
+  pypi: { package: pypi, base_url: https://pypi.org }
+virtuals:
+  inner: { package: npm, members: [npmjs] }
+  all: { package: npm, members: [npmjs, nope, pypi, inner] }
+`,
+  );
+  t.deepEqual(issues, [
+    ['virtuals.all.members[1]', 'virtuals.all.members[1] names "nope", which is not a repository under remotes'],
+    ['virtuals.all.members[2]', 'virtuals.all.members[2] names "pypi", a pypi repository, but virtuals.all.package is npm'],
+    [
+      'virtuals.all.members[3]',
+      'virtuals.all.members[3] names "inner", which is not a repository under remotes (a virtual cannot contain another virtual)',
+    ],
+  ]);
+});
+
+test('a virtual needs at least one member, listed once', (t) => {
+  t.deepEqual(issuesOf(t, 'virtuals:\n  v: { package: npm, members: [] }\n'), [
+    ['virtuals.v.members', 'virtuals.v.members must list at least 1 item'],
+  ]);
+  t.deepEqual(issuesOf(t, `${gh}virtuals:\n  v: { package: generic, members: [gh, gh] }\n`), [
+    ['virtuals.v.members', 'virtuals.v.members lists "gh" twice'],
+  ]);
+});
+
+test('a name used by a remote and a virtual is refused', (t) => {
+  t.deepEqual(issuesOf(t, `${gh}virtuals:\n  gh: { package: generic, members: [gh] }\n`), [
+    ['virtuals.gh', 'virtuals.gh has the same name as remotes.gh; repository names must be unique'],
+  ]);
+});
+
+test('a repository name that cannot appear in a URL is refused', (t) => {
+  const issues = issuesOf(t, 'remotes:\n  "a/b": { type: local, package: generic }\n');
+  t.is(issues.length, 1);
+  t.is(issues[0]![0], 'remotes');
+  t.regex(issues[0]![1], /remotes has an invalid name "a\/b"/);
+});
+
+test('a backend key that does not belong to the chosen type is named', (t) => {
+  t.deepEqual(issuesOf(t, 'storage: { type: fs, bucket: b }\n'), [
+    ['storage.bucket', 'storage.bucket does not apply when storage.type is fs'],
+  ]);
+  t.deepEqual(issuesOf(t, 'metadata: { type: postgres, url: "mysql://x" }\n'), [
+    ['metadata.url', 'metadata.url must be a postgres:// URL, got "mysql://x"'],
+  ]);
+});
+
+test('a credential is never repeated in an error message', (t) => {
+  const issues = issuesOf(t, `${gh}    password: [hunter2]\nmetadata: { type: postgres, url: "mysql://u:hunter3@h/db" }\n`);
+  t.is(issues.length, 2);
+  t.false(JSON.stringify(issues).includes('hunter2'));
+  t.false(JSON.stringify(issues).includes('hunter3'));
+});
+
+test('a top level that is not a mapping is refused', (t) => {
+  t.deepEqual(issuesOf(t, '- a\n- b\n'), [['', 'the configuration must be a mapping of keys to values at the top level']]);
+});
+
+test('every issue is listed, one per line, in a ConfigError with the config error code', (t) => {
+  const err = t.throws(
+    () =>
+      parseConfig(
+        `log: { level: loud }\nworkers: { size: -1 }\n${gh}    cache: { mutable_ttl: x }\n`,
+        { env: {}, source: 'my.yaml' },
+      ),
+    { instanceOf: ConfigError },
+  );
+  t.true(isAapiError(err));
+  t.is(err!.code, 'AAPI_ERR_CONFIG_INVALID');
+  t.is(err!.file, 'my.yaml');
+  t.is(err!.issues.length, 3);
+  const lines = err!.message.split('\n');
+  t.regex(lines[0]!, /3 problems in my\.yaml/);
+  t.deepEqual(
+    lines.slice(1).map((l) => l.trim()),
+    err!.issues.map((i) => i.message),
+  );
+});
+
+test('an empty list item is reported at its index', (t) => {
+  t.deepEqual(issuesOf(t, `${gh}    patterns:\n      - ^a/\n      -\n`), [['remotes.gh.patterns[1]', 'remotes.gh.patterns[1] is empty']]);
+});

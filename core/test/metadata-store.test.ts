@@ -1,0 +1,103 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import test from 'ava';
+import Database from 'better-sqlite3';
+import { SqliteMetadataStore } from '../src/metadata/index.js';
+import type { MetadataStore } from '../src/metadata/index.js';
+import { entry, metadataStoreConformance } from './conformance/metadata-store-conformance.js';
+
+metadataStoreConformance(test, 'sqlite', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'aapi-meta-'));
+  const path = join(dir, 'metadata.db');
+  const made: MetadataStore[] = [];
+  const open = (): SqliteMetadataStore => {
+    const store = new SqliteMetadataStore({ path });
+    made.push(store);
+    return store;
+  };
+  return {
+    store: open(),
+    reopen: async () => open(),
+    cleanup: async () => {
+      for (const store of made) await store.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+});
+
+/** Runs `body` with a database path in a fresh temp dir, removed afterwards. */
+async function withDbPath(body: (path: string) => Promise<void>): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'aapi-meta-'));
+  try {
+    await body(join(dir, 'nested', 'metadata.db'));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+test('sqlite metadata store: opens in WAL mode and records migrations once', async (t) => {
+  await withDbPath(async (path) => {
+    const first = new SqliteMetadataStore({ path });
+    t.is(first.schemaVersion, 1);
+    await first.put(entry());
+    await first.close();
+    const second = new SqliteMetadataStore({ path });
+    t.is(second.schemaVersion, 1);
+    await second.close();
+
+    const db = new Database(path, { readonly: true });
+    try {
+      t.is(db.pragma('journal_mode', { simple: true }), 'wal');
+      const applied = db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all();
+      t.deepEqual(applied, [{ version: 1, name: 'entries' }], 'reopening does not re-apply');
+      const index = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'entries'").all();
+      t.true(index.some((row) => (row as { name: string }).name === 'entries_digest'));
+    } finally {
+      db.close();
+    }
+  });
+});
+
+test('sqlite metadata store: refuses a database from a newer build', async (t) => {
+  await withDbPath(async (path) => {
+    await new SqliteMetadataStore({ path }).close();
+    const db = new Database(path);
+    db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, ?, 0)').run('future');
+    db.close();
+    const err = t.throws(() => new SqliteMetadataStore({ path }));
+    t.is((err as { code?: string }).code, 'AAPI_ERR_METADATA_UNAVAILABLE');
+    t.regex(err?.message ?? '', /newer than this build/);
+  });
+});
+
+test('sqlite metadata store: calls after close reject with AAPI_ERR_METADATA_UNAVAILABLE', async (t) => {
+  await withDbPath(async (path) => {
+    const store = new SqliteMetadataStore({ path });
+    await store.close();
+    await store.close();
+    for (const call of [store.get('r', 'p'), store.ping(), store.list('r')]) {
+      const err = await t.throwsAsync(call as Promise<unknown>);
+      t.is((err as { code?: string }).code, 'AAPI_ERR_METADATA_UNAVAILABLE');
+    }
+  });
+});
+
+test('sqlite metadata store: two open instances on one file see each other', async (t) => {
+  await withDbPath(async (path) => {
+    const a = new SqliteMetadataStore({ path });
+    const b = new SqliteMetadataStore({ path });
+    try {
+      await a.put(entry({ path: 'shared' }));
+      t.deepEqual(await b.get('npmjs', 'shared'), entry({ path: 'shared' }));
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+});
+
+test('sqlite metadata store: options are validated', (t) => {
+  t.regex(t.throws(() => new SqliteMetadataStore({ path: '' }))?.message ?? '', /options\.path/);
+  t.regex(t.throws(() => new SqliteMetadataStore({ path: ':memory:', busyTimeoutMs: -1 }))?.message ?? '', /options\.busyTimeoutMs/);
+});

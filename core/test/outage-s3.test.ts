@@ -1,0 +1,84 @@
+import { randomBytes } from 'node:crypto';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { startUpstream } from '@artifactapi/plugin-sdk/testkit';
+import test from 'ava';
+import type { S3BlobStore } from '../src/storage/index.js';
+import { sha256 } from './conformance/blob-store-conformance.js';
+import { fetchSummary } from './helpers/fetch-summary.js';
+import { hashedGet } from './helpers/hashed-get.js';
+import { eventually, health, whenStored } from './helpers/outage.js';
+import { genericRemote, startProxy } from './helpers/proxy.js';
+import { s3StorageYaml, startS3rver, type S3rverInstance } from './helpers/s3rver.js';
+
+/** Every object key under the store's prefix, straight from S3. */
+async function keysOf(store: S3BlobStore): Promise<string[]> {
+  const keys: string[] = [];
+  let token: string | undefined;
+  do {
+    const page = await store.client.send(new ListObjectsV2Command({ Bucket: store.bucket, Prefix: store.prefix, ContinuationToken: token }));
+    for (const object of page.Contents ?? []) keys.push(object.Key!.slice(store.prefix.length));
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token !== undefined);
+  return keys;
+}
+
+// s3rver runs in a child process started here, so an outage is a real one (refused connections).
+test('s3 down: a stored blob not in memory is a 503 AAPI_ERR_STORAGE_UNAVAILABLE, a cold miss fails cleanly, /health is 503 naming storage; back up: same requests succeed without restart', async (t) => {
+  const first = await startS3rver();
+  let current: S3rverInstance = first;
+  t.teardown(async () => {
+    await current.stop();
+    await first.close(); // removes the directory both instances used
+  });
+
+  const big = randomBytes(1024 * 1024); // above max_object_bytes: always read from S3
+  const small = 'small enough for the memory tier';
+  const cold = randomBytes(300 * 1024);
+  const upstream = await startUpstream({ files: { '/big.bin': big, '/small.txt': small, '/cold.bin': cold } });
+  t.teardown(() => upstream.close());
+  const yaml = `
+${s3StorageYaml(first, { prefix: `run-${randomBytes(6).toString('hex')}/` })}memory_cache: { max_object_bytes: 65536 }
+${genericRemote(upstream.url)}`;
+  const proxy = await startProxy(t, yaml);
+  const blobs = proxy.server.context.backends.blobs as S3BlobStore;
+  const artifact = (name: string) => `${proxy.url}/api/v1/remote/up/${name}`;
+
+  t.like(await hashedGet(artifact('big.bin')), { status: 200, sha256: sha256(big) });
+  t.like(await fetchSummary(artifact('small.txt')), { status: 200, source: 'remote' });
+  await whenStored(proxy, 'up', 'big.bin');
+  await whenStored(proxy, 'up', 'small.txt');
+  // A hit loads the small blob's bytes into the memory tier.
+  t.like(await fetchSummary(artifact('small.txt')), { status: 200, cache: 'HIT', body: small });
+
+  await first.stop();
+  const down = await eventually('/health during the S3 outage', () => health(proxy.url), (h) => !h.body.backends.storage.ok);
+  t.is(down.status, 503);
+  t.like(down.body, { status: 'unavailable', backends: { storage: { kind: 's3', ok: false }, metadata: { ok: true } } });
+  t.regex(down.body.backends.storage.error ?? '', /s3/);
+
+  const bigDown = await fetchSummary(artifact('big.bin'));
+  t.like(bigDown, { status: 503, code: 'AAPI_ERR_STORAGE_UNAVAILABLE' });
+  t.regex(bigDown.body, /s3/, 'the message names the backend');
+  t.like(await fetchSummary(artifact('small.txt')), { status: 200, cache: 'HIT', body: small }, 'the memory tier still serves');
+  t.like(await fetchSummary(artifact('cold.bin')), { status: 503, code: 'AAPI_ERR_STORAGE_UNAVAILABLE' });
+  t.is(await proxy.server.context.backends.meta.get('up', 'cold.bin'), undefined, 'a miss that could not be stored leaves no entry');
+
+  current = await startS3rver({ port: first.port, directory: first.directory, bucket: first.bucket });
+  const up = await eventually('/health after S3 is back', () => health(proxy.url), (h) => h.status === 200);
+  t.like(up.body, { status: 'ok', backends: { storage: { ok: true } } });
+
+  t.like(await hashedGet(artifact('big.bin')), { status: 200, complete: true, sha256: sha256(big), headers: { 'x-artifact-cache': 'HIT' } });
+  t.like(await hashedGet(artifact('cold.bin')), { status: 200, complete: true, sha256: sha256(cold), headers: { 'x-artifact-source': 'remote' } });
+  await whenStored(proxy, 'up', 'cold.bin');
+  t.like(await hashedGet(artifact('cold.bin')), { status: 200, sha256: sha256(cold), headers: { 'x-artifact-cache': 'HIT' } });
+  t.is(upstream.hits('/big.bin', 'GET'), 1, 'the blob stored before the outage was not lost');
+
+  // Nothing corrupt in the bucket: no temporary object left, and every blob hashes to its name.
+  t.deepEqual((await keysOf(blobs)).filter((key) => !key.startsWith('blobs/')), []);
+  const digests: string[] = [];
+  for await (const { digest } of blobs.list()) {
+    digests.push(digest);
+    t.is(sha256(await blobs.readAll(digest)), digest);
+  }
+  t.deepEqual(digests.sort(), [sha256(big), sha256(Buffer.from(small)), sha256(cold)].sort());
+});

@@ -1,0 +1,19 @@
+export { definePlugin, joinUpstream, API_VERSION } from './define-plugin.js';
+export type {
+  ArtifactFacts,
+  ArtifactPlugin,
+  InspectContext,
+  InspectTask,
+  Negotiated,
+  RewriteResult,
+  RewriteTask,
+  CacheClass,
+  Classification,
+  ExpectedDigest,
+  HookContext,
+  PluginDefinition,
+  PluginLogger,
+  RepoInfo,
+  RewriteContext,
+  TaskRef,
+} from './types.js';

@@ -1,0 +1,174 @@
+/** How the engine treats a path of a repository. */
+export type CacheClass = 'immutable' | 'mutable' | 'deny';
+
+/** A digest the upstream or an index document promises for an artifact. */
+export interface ExpectedDigest {
+  algorithm: 'sha1' | 'sha256' | 'sha512';
+  /** Lower-case hex. */
+  hex: string;
+}
+
+/** What a plugin says about one request path. */
+export interface Classification {
+  cache: CacheClass;
+  /** Names an index kind (e.g. `packument`); the engine stores the document and rewrites it with the rewriter of that name. */
+  index?: string;
+  /** Bytes that do not hash to this are never committed and never served. */
+  expectedDigest?: ExpectedDigest;
+  /** When the artifact was published upstream, for quarantine. */
+  publishedAt?: Date;
+  /** Content type to serve when the upstream sends none. */
+  contentType?: string;
+  /** Why a path is denied; shown to the client. */
+  reason?: string;
+}
+
+/** The repository a hook is called for, as configured by the operator. */
+export interface RepoInfo {
+  name: string;
+  /** `remote` caches an upstream, `local` hosts uploads. */
+  kind: 'remote' | 'local';
+  /** The package type, i.e. the plugin's `type`. */
+  package: string;
+  /** Upstream base URL without a trailing slash; empty for local repositories. */
+  baseUrl: string;
+  /** The repository's own config block, for plugin-specific keys such as `files_url`. */
+  options: Readonly<Record<string, unknown>>;
+}
+
+/** Structured logger handed to hooks; plugins never create their own. */
+export interface PluginLogger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+/** Context injected into every hook call. */
+export interface HookContext {
+  repo: RepoInfo;
+  log: PluginLogger;
+}
+
+/** A module and export the core runs in its worker pool: `(body: Uint8Array, ctx) => Uint8Array`. */
+export interface TaskRef {
+  /** Absolute `file:` URL of the module, usually `new URL('./task.js', import.meta.url).href`. */
+  module: string;
+  /** Name of the exported function. */
+  export: string;
+}
+
+/** Context a rewriter task receives with the upstream document. Plain data: it crosses into a worker thread. */
+export interface RewriteContext {
+  /** Public URL of the repository as the client sees it, without a trailing slash, e.g. `http://host/api/v1/remote/npmjs`. */
+  publicBase: string;
+  repo: string;
+  /** The repository's `base_url`, without a trailing slash. */
+  upstreamBase: string;
+  /** The repository's config block as written (e.g. `files_url`). */
+  options: Record<string, unknown>;
+  /** The path the document was requested at. */
+  path: string;
+  /** The representation chosen by `negotiate` (e.g. `abbreviated`, `json`, `html`); `default` when the plugin has none. */
+  variant: string;
+  /** Versions published after this instant (ms since epoch) must be left out; absent when quarantine is off. */
+  quarantineCutoff?: number;
+}
+
+/** What a rewriter task returns. */
+export interface RewriteResult {
+  body: Uint8Array;
+  /** Content-Type of the rewritten document; default: the upstream's. */
+  contentType?: string;
+}
+
+/**
+ * A rewriter task: runs in the worker pool, pure (no I/O), may be called many times with the same
+ * input. Export it from the module named by the TaskRef.
+ */
+export type RewriteTask = (input: { body: Uint8Array; ctx: RewriteContext }) => RewriteResult | Promise<RewriteResult>;
+
+/** What an index document says about one artifact it lists. */
+export interface ArtifactFacts {
+  /** Digests the artifact must match; the strongest one is checked. */
+  digests?: ExpectedDigest[];
+  /** ISO-8601 or ms since epoch: when the version was published, for quarantine. */
+  publishedAt?: string | number;
+  /** Human-readable version for 451 messages, e.g. `left-pad@1.3.0`. */
+  version?: string;
+}
+
+/** Context an inspector task receives. */
+export interface InspectContext {
+  repo: string;
+  upstreamBase: string;
+  options: Record<string, unknown>;
+  /** The path the index document was requested at. */
+  path: string;
+}
+
+/**
+ * An inspector task: runs in the worker pool over an index document and returns the facts about
+ * every artifact it lists, keyed by the artifact's repository path (as `classify` sees it, no
+ * leading slash). Used to verify downloads and to refuse quarantined artifacts with 451.
+ */
+export type InspectTask = (input: { body: Uint8Array; ctx: InspectContext }) => Record<string, ArtifactFacts> | Promise<Record<string, ArtifactFacts>>;
+
+/** The representation a client asked for. */
+export interface Negotiated {
+  /** Names the representation; part of the cache key of the rewritten document. */
+  variant: string;
+}
+
+/**
+ * A package-type plugin as written by its author. Only `type`, `description` and `classify`
+ * are required; every other hook has a default inside core.
+ */
+export interface PluginDefinition {
+  /** The `package:` value that selects this plugin in a repository's config. Lower-case, `[a-z0-9-]+`. */
+  type: string;
+  description: string;
+  /**
+   * Called for every request path (already normalised: no leading slash, no `..`).
+   * Must be fast and synchronous: it runs on the event loop for every hit.
+   */
+  classify(path: string, ctx: HookContext): Classification;
+  /**
+   * The URL to fetch for a path. Default: `repo.baseUrl + '/' + path`.
+   * Returning a URL on another host is allowed (e.g. a separate files host).
+   */
+  upstreamUrl?(path: string, ctx: HookContext): string;
+  /**
+   * Headers sent upstream for a path, e.g. `Accept` to get the full npm packument or PEP 691
+   * JSON whatever the client asked for. Default: none.
+   */
+  upstreamHeaders?(path: string, ctx: HookContext): Record<string, string>;
+  /**
+   * The cache key of a path when several spellings mean the same thing (npm `@scope%2fname` vs
+   * `@scope/name`, PEP 503 name normalisation). Default: the path itself.
+   */
+  canonicalPath?(path: string, ctx: HookContext): string;
+  /**
+   * For an index document, which representation the client wants, from its request headers
+   * (lower-case names). Called only for paths classified with an `index`. Default: `default`.
+   */
+  negotiate?(path: string, headers: Readonly<Record<string, string | undefined>>, ctx: HookContext): Negotiated;
+  /** Index rewriters by index kind (see RewriteTask), run in the worker pool. */
+  rewriters?: Readonly<Record<string, TaskRef>>;
+  /** Index inspectors by index kind (see InspectTask), run in the worker pool. */
+  inspectors?: Readonly<Record<string, TaskRef>>;
+  /**
+   * For an artifact path, the path of the index document that lists it, whose inspector gives
+   * the artifact's digests and publish time. Default: none (no verification beyond `classify`).
+   */
+  indexOf?(path: string, ctx: HookContext): { path: string; index: string } | undefined;
+}
+
+/** A plugin as the core holds it: the definition with every optional hook filled in. */
+export interface ArtifactPlugin
+  extends Required<Pick<PluginDefinition, 'type' | 'description' | 'classify' | 'upstreamUrl' | 'upstreamHeaders' | 'canonicalPath' | 'negotiate' | 'indexOf'>> {
+  readonly rewriters: Readonly<Record<string, TaskRef>>;
+  readonly inspectors: Readonly<Record<string, TaskRef>>;
+  /** Marks objects made by definePlugin, so the loader can tell them from arbitrary exports. */
+  readonly apiVersion: 1;
+}

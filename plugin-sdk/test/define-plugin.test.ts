@@ -1,0 +1,22 @@
+import test from 'ava';
+import { API_VERSION, definePlugin, type HookContext } from '../src/index.js';
+import { testContext } from '../src/testkit/index.js';
+
+test('definePlugin fills every optional hook with a default', (t) => {
+  const plugin = definePlugin({ type: 'demo', description: 'demo', classify: () => ({ cache: 'immutable' }) });
+  const ctx: HookContext = testContext(plugin, { baseUrl: 'https://up.example/base' });
+  t.is(plugin.apiVersion, API_VERSION);
+  t.is(plugin.upstreamUrl('a/b.tgz', ctx), 'https://up.example/base/a/b.tgz');
+  t.deepEqual(plugin.upstreamHeaders('a', ctx), {});
+  t.is(plugin.canonicalPath('A/%2f/b', ctx), 'A/%2f/b');
+  t.deepEqual(plugin.negotiate('a', { accept: 'application/json' }, ctx), { variant: 'default' });
+  t.is(plugin.indexOf('a', ctx), undefined);
+  t.deepEqual(plugin.rewriters, {});
+  t.deepEqual(plugin.inspectors, {});
+  t.true(Object.isFrozen(plugin));
+});
+
+test('definePlugin refuses a bad type name or a missing classify when the plugin loads', (t) => {
+  t.throws(() => definePlugin({ type: 'Bad Type', description: '', classify: () => ({ cache: 'deny' }) }), { message: /plugin\.type must match/ });
+  t.throws(() => definePlugin({ type: 'ok', description: '' } as never), { message: /classify must be a function/ });
+});
