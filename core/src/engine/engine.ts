@@ -345,7 +345,10 @@ export class Engine {
       }
       throw new AapiError('AAPI_ERR_UPSTREAM_FAILED', `upstream answered ${status} for ${repo.name}/${path}`, { upstreamStatus: status });
     }
-    const download = await storeDownload(this.deps, repo, path, verdict, res);
+    const download = await storeDownload(this.deps, repo, path, verdict, res, (entry) =>
+      // Bytes already verified are still worth serving when the entry cannot be recorded.
+      this.record(entry).catch((err: unknown) => this.deps.log.warn({ err, repo: repo.name, path }, 'download served but not recorded')),
+    );
     // Followers may join until the flight leaves the map; keep the body readable until then.
     download.body.retain();
     flight.resolve({
@@ -357,8 +360,7 @@ export class Engine {
       lastModified: res.headers['last-modified'],
     });
     try {
-      const entry = await download.stored;
-      await this.record(entry);
+      await download.stored;
     } catch (err) {
       if (isUnreachable(err) || (isAapiError(err) && err.code === 'AAPI_ERR_UPSTREAM_FAILED')) this.deps.upstream.reportFailure(url);
       this.deps.log.warn({ err, repo: repo.name, path }, 'download not stored');

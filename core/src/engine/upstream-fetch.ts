@@ -25,7 +25,9 @@ export interface StoringDownload {
 /**
  * Starts copying a 200 response into a new blob while clients read it through `body`. The blob
  * is committed only when the length matches the declared Content-Length and the digest matches
- * what the plugin expects; otherwise it is discarded and `stored` rejects.
+ * what the plugin expects; otherwise it is discarded and `stored` rejects. `publish` runs before
+ * readers get the final byte, so a client that has a whole body can count on every replica
+ * finding the entry.
  */
 export async function storeDownload(
   deps: StoreDownloadDeps,
@@ -33,6 +35,7 @@ export async function storeDownload(
   path: string,
   verdict: Classification,
   res: UpstreamResponse,
+  publish: (entry: CacheEntry) => Promise<void> = async () => {},
 ): Promise<StoringDownload> {
   const declared = parseLength(res.headers['content-length']);
   const writer = await deps.blobs.beginWrite();
@@ -58,11 +61,9 @@ export async function storeDownload(
       verify(verdict, result, path);
       await writer.commit(result.sha256);
       spool?.end();
-      body.finish();
-      body.release();
       const now = Date.now();
       const mutable = verdict.cache === 'mutable';
-      return {
+      const entry: CacheEntry = {
         repo: repo.name,
         path,
         digest: result.sha256,
@@ -73,7 +74,11 @@ export async function storeDownload(
         storedAt: now,
         expiresAt: repo.expiryFor(mutable, now),
         mutable,
-      } satisfies CacheEntry;
+      };
+      await publish(entry);
+      body.finish();
+      body.release();
+      return entry;
     },
   );
   stored.catch(async (err: Error) => {
