@@ -207,7 +207,12 @@ redis.test('redis coordinator: works again, subscriptions included, when Redis c
   const b = await RedisCoordinator.connect(options);
   try {
     const got: string[] = [];
-    await a.subscribe('invalidate', (m) => got.push(m));
+    let gaps = 0;
+    await a.subscribe('invalidate', (m) => got.push(m), () => gaps++);
+    await b.publish('invalidate', 'before');
+    t.true(await eventually(async () => got.length === 1, 5_000), 'delivered before the outage');
+    t.is(gaps, 0, 'no gap without an interruption');
+    got.length = 0;
     await server.stop();
     await t.throwsAsync(b.setTtl('k', 'v', 60_000));
     await t.throwsAsync(a.ping());
@@ -223,6 +228,7 @@ redis.test('redis coordinator: works again, subscriptions included, when Redis c
       'the subscription survived the outage',
     );
     t.is(got[0], 'npmjs/lodash');
+    t.is(gaps, 1, 'the subscriber is told once that messages may have been missed');
   } finally {
     await Promise.all([a.close(), b.close()]);
     await server.dispose();

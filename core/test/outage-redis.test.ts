@@ -61,6 +61,10 @@ gate.test('redis down: cache hits are served, /health is degraded with HTTP 200 
   const up = await eventually('/health after Redis is back', () => health(proxy.url), (h) => h.body.status === 'ok');
   t.is(up.status, 200);
   t.true(up.body.backends.coordination.ok);
+  // Invalidations other replicas published during the outage never arrived: memory must start afresh.
+  const resumed = () => logs.lines.filter((l) => /cache invalidations resumed; memory tier cleared/.test(l.msg ?? '')).length;
+  await eventually('the memory tier cleared once invalidations resume', async () => resumed(), (n) => n > 0);
+  t.is(resumed(), 1);
   t.like(await fetchSummary(`${proxy.url}/api/v1/remote/up/stored.bin`), { status: 200, cache: 'HIT', body: 'stored before the outage' });
   t.is(upstream.hits('/stored.bin', 'GET'), 1, 'nothing stored before the outage was lost');
 });

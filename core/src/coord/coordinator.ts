@@ -26,8 +26,11 @@ export interface Coordinator {
   deleteTtl(key: string): Promise<void>;
   /** Sends a message to every subscriber of `channel`, in this process and others. */
   publish(channel: string, message: string): Promise<void>;
-  /** Registers a handler; returns a function that unsubscribes. */
-  subscribe(channel: string, handler: (message: string) => void): Promise<() => Promise<void>>;
+  /**
+   * Registers a handler; returns a function that unsubscribes. `onGap` runs when delivery resumes
+   * after an interruption (a lost connection) during which messages may have gone unseen.
+   */
+  subscribe(channel: string, handler: (message: string) => void, onGap?: () => void): Promise<() => Promise<void>>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -2,6 +2,7 @@ import type { RedisLink } from './redis-link.js';
 
 interface Listener {
   deliver(message: string): void;
+  gap?: () => void;
 }
 
 /**
@@ -12,7 +13,7 @@ interface Listener {
  * wanted state (any listener left?), so a subscribe racing the last unsubscribe never ends with
  * the channel unsubscribed under a live listener. After a reconnect ioredis re-subscribes every
  * channel it had (`autoResubscribe`); messages published during the outage are lost, as with any
- * Redis pub/sub.
+ * Redis pub/sub, so each listener's `gap` callback is told when the connection is back.
  */
 export class RedisChannels {
   readonly #link: RedisLink;
@@ -22,9 +23,22 @@ export class RedisChannels {
   /** Per channel, the tail of its SUBSCRIBE/UNSUBSCRIBE chain. */
   readonly #pending = new Map<string, Promise<void>>();
 
+  /** The connection dropped since it was last ready: listeners may have missed messages. */
+  #interrupted = false;
+
   constructor(link: RedisLink) {
     this.#link = link;
     link.redis.on('message', (channel: string, message: string) => this.#dispatch(channel, message));
+    link.redis.on('close', () => {
+      if (this.#subscribed.size > 0) this.#interrupted = true;
+    });
+    // ioredis sends the re-SUBSCRIBEs right after 'ready'; what is published in that instant can
+    // still be missed, which a listener's own freshness rules (TTLs) bound.
+    link.redis.on('ready', () => {
+      if (!this.#interrupted) return;
+      this.#interrupted = false;
+      for (const set of [...this.#listeners.values()]) for (const listener of [...set]) listener.gap?.();
+    });
   }
 
   /**
@@ -33,8 +47,8 @@ export class RedisChannels {
    * stops delivery at once and is idempotent; it never rejects (with Redis down the channel stays
    * subscribed until a later reconcile, and its messages find no listener).
    */
-  async listen(channel: string, deliver: (message: string) => void): Promise<() => Promise<void>> {
-    const listener: Listener = { deliver };
+  async listen(channel: string, deliver: (message: string) => void, gap?: () => void): Promise<() => Promise<void>> {
+    const listener: Listener = { deliver, gap };
     let set = this.#listeners.get(channel);
     if (!set) {
       set = new Set();

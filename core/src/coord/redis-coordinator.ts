@@ -165,15 +165,20 @@ export class RedisCoordinator implements Coordinator {
    * subscriptions to a channel share one Redis subscription. Rejects when Redis is unreachable.
    * The returned unsubscribe is idempotent and never rejects.
    */
-  async subscribe(channel: string, handler: (message: string) => void): Promise<() => Promise<void>> {
+  async subscribe(channel: string, handler: (message: string) => void, onGap?: () => void): Promise<() => Promise<void>> {
     this.#checkOpen();
-    return this.#channels.listen(this.#channel(channel), (message) => {
+    const guarded = (call: () => void): void => {
       try {
-        handler(message);
+        call();
       } catch (err) {
         this.#onHandlerError(err, channel);
       }
-    });
+    };
+    return this.#channels.listen(
+      this.#channel(channel),
+      (message) => guarded(() => handler(message)),
+      onGap && (() => guarded(onGap)),
+    );
   }
 
   /** Resolves when both connections are up; rejects while either is down. */

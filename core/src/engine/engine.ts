@@ -65,10 +65,18 @@ export class Engine {
    */
   async start(): Promise<void> {
     const subscribe = () =>
-      this.deps.coord.subscribe(INVALIDATE_CHANNEL, (message) => {
-        const space = message.indexOf(' ');
-        if (message.slice(0, space) !== this.instanceId) this.deps.hot.deleteEntry(message.slice(space + 1));
-      });
+      this.deps.coord.subscribe(
+        INVALIDATE_CHANNEL,
+        (message) => {
+          const space = message.indexOf(' ');
+          if (message.slice(0, space) !== this.instanceId) this.deps.hot.deleteEntry(message.slice(space + 1));
+        },
+        () => {
+          // Invalidations sent while the subscription was down are lost: start the memory tier afresh.
+          this.deps.hot.clear();
+          this.deps.log.info({}, 'cache invalidations resumed; memory tier cleared');
+        },
+      );
     try {
       this.unsubscribe = await subscribe();
     } catch (err) {

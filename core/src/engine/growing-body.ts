@@ -10,8 +10,9 @@ const READ_CHUNK = 256 * 1024;
  * arriving. Bytes are read back from the local file the download is written to, so each client
  * reads at its own pace and none of them slows the download or the others.
  *
- * The last byte is released only after `finish()`, i.e. after the digest was checked and the
- * blob committed: a client never receives a complete response for bytes that fail verification.
+ * The last byte is released only after `finish()`, i.e. after the digest was checked, the blob
+ * committed and the entry recorded: a client never receives a complete response for bytes that
+ * fail verification.
  */
 export class GrowingBody {
   private written = 0;
