@@ -30,7 +30,7 @@ test('a minimal file round-trips with every default filled in', async (t) => {
       breaker: { failures: 5, cooldown: 30 },
     },
     workers: { size: 0 },
-    memory_cache: { max_bytes: 64 * 1024 * 1024, max_object_bytes: 256 * 1024, max_entries: 100_000 },
+    memory_cache: { max_bytes: 64 * 1024 * 1024, max_object_bytes: 1024 * 1024, max_entries: 100_000 },
     remotes: {
       gh: {
         name: 'gh',

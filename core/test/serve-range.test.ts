@@ -7,9 +7,9 @@ import { genericRemote, startProxy } from './helpers/proxy.js';
 
 // Client Range requests on cached content: one range → 206 with the exact bytes, several → the
 // whole body, impossible → 416. Two sizes: one served from the memory tier, one streamed from the
-// blob file (memory_cache.max_object_bytes defaults to 256 KiB).
+// blob file (memory_cache.max_object_bytes defaults to 1 MiB).
 
-const SIZES = { 'a small body (memory tier)': 1000, 'a 600 KiB body (read from the blob file)': 600 * 1024 };
+const SIZES = { 'a small body (memory tier)': 1000, 'a 1.5 MiB body (read from the blob file)': 1536 * 1024 };
 
 function pattern(size: number): Buffer {
   const out = Buffer.alloc(size);
