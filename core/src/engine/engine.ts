@@ -280,6 +280,7 @@ export class Engine {
       size: body.declaredSize,
       contentType: outcome.contentType,
       lastModified: outcome.lastModified,
+      etag: outcome.etag,
       open: async (range) => {
         const reader = body.createReader(range);
         drop();
@@ -366,6 +367,8 @@ export class Engine {
       upstreamStatus: status,
       contentType: res.headers['content-type'] ?? verdict.contentType ?? 'application/octet-stream',
       lastModified: res.headers['last-modified'],
+      // A body that turns out not to match is cut, so announcing the expected digest is safe.
+      etag: verdict.expectedDigest?.algorithm === 'sha256' ? etagOf(verdict.expectedDigest.hex) : undefined,
     });
     try {
       await download.stored;

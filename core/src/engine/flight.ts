@@ -12,6 +12,8 @@ export type FlightOutcome =
       upstreamStatus: number;
       contentType: string;
       lastModified: string | undefined;
+      /** Known before the bytes are when the plugin names the sha256 to expect. */
+      etag: string | undefined;
     }
   | { kind: 'entry'; entry: CacheEntry; cache: CacheStatus; source: 'cache' | 'remote'; upstreamStatus?: number };
 
