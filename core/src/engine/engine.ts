@@ -12,7 +12,7 @@ import { Flight, type FlightOutcome } from './flight.js';
 import { HotCache } from './hot-cache.js';
 import { IndexDocuments, type IndexDocument, type RequestView } from './index-documents.js';
 import type { RepoRuntime } from './repo-runtime.js';
-import { etagOf, type CacheStatus, type Served } from './served.js';
+import { etagOf, servedFacts, type CacheStatus, type Served } from './served.js';
 import { storeDownload } from './upstream-fetch.js';
 
 /** The engine logs through the same narrow interface plugins get. */
@@ -105,6 +105,21 @@ export class Engine {
   }
 
   /**
+   * A fresh hit whose entry and bytes are both in memory, answered without awaiting anything; or
+   * undefined when the request needs the full path of {@link get} (denied paths, index documents,
+   * anything not in memory, expired entries). Never throws for a bad path: {@link get} reports it.
+   */
+  hotHit(repo: RepoRuntime, requestPath: string): { entry: CacheEntry; bytes: Buffer } | undefined {
+    const path = repo.canonicalPath(requestPath);
+    const verdict = repo.classify(path);
+    if (verdict.cache === 'deny' || (verdict.index !== undefined && repo.plugin.rewriters[verdict.index])) return undefined;
+    const entry = this.deps.hot.getEntry(HotCache.key(repo.name, path));
+    if (!entry || !isFresh(repo, entry)) return undefined;
+    const bytes = this.deps.hot.getBlob(entry.digest);
+    return bytes && { entry, bytes };
+  }
+
+  /**
    * Answers a GET or HEAD for a path of a remote or local repository. Index documents are served
    * rewritten for `request`; artifacts stream from memory, the blob store, or a download in flight.
    */
@@ -117,7 +132,7 @@ export class Engine {
     }
     const key = HotCache.key(repo.name, path);
     let entry = await this.lookup(key, repo.name, path);
-    if (entry && (repo.isLocal || entry.expiresAt === null || entry.expiresAt > Date.now())) {
+    if (entry && isFresh(repo, entry)) {
       const served = await this.serveEntry(entry, 'HIT', 'cache');
       if (served) return served;
       await this.forget(key, entry);
@@ -132,7 +147,7 @@ export class Engine {
   async document(repo: RepoRuntime, path: string, verdict: Classification): Promise<IndexDocument> {
     const key = HotCache.key(repo.name, path);
     const entry = await this.lookup(key, repo.name, path);
-    if (entry && (repo.isLocal || entry.expiresAt === null || entry.expiresAt > Date.now())) return { entry, cache: 'HIT', source: 'cache' };
+    if (entry && isFresh(repo, entry)) return { entry, cache: 'HIT', source: 'cache' };
     if (repo.isLocal) throw new AapiError('AAPI_ERR_NOT_FOUND', `${repo.name}/${path}`);
     const outcome = await this.miss(repo, path, key, verdict, entry);
     if (outcome.kind === 'entry') return outcome;
@@ -203,16 +218,7 @@ export class Engine {
   /** Serves a stored entry, or undefined when its blob has gone missing. */
   private async serveEntry(entry: CacheEntry, cache: CacheStatus, source: 'cache' | 'remote', upstreamStatus?: number): Promise<Served | undefined> {
     const { hot, blobs } = this.deps;
-    const base = {
-      cache,
-      source,
-      upstreamStatus,
-      size: entry.size,
-      contentType: entry.contentType,
-      etag: etagOf(entry.digest),
-      lastModified: entry.upstreamLastModified ?? new Date(entry.storedAt).toUTCString(),
-      discard() {},
-    };
+    const base = servedFacts(entry, cache, source, upstreamStatus);
     let bytes = hot.getBlob(entry.digest);
     if (!bytes && hot.wantsBlob(entry.size)) {
       try {
@@ -223,10 +229,7 @@ export class Engine {
       }
       hot.offerBlob(entry.digest, bytes);
     }
-    if (bytes) {
-      const whole = bytes;
-      return { ...base, open: async (range) => (range ? whole.subarray(range.start, range.end + 1) : whole) };
-    }
+    if (bytes) return servedFromMemory(base, bytes);
     try {
       if (!(await blobs.stat(entry.digest))) return undefined;
     } catch (err) {
@@ -479,4 +482,13 @@ function uploadError(err: unknown): unknown {
   if (err.code === 'AAPI_ERR_UPSTREAM_DIGEST') return new AapiError('AAPI_ERR_CHECKSUM_MISMATCH', err.message.replace(/^.*?: /, ''));
   if (err.code === 'AAPI_ERR_UPSTREAM_FAILED') return new AapiError('AAPI_ERR_REQUEST_INVALID', err.message.replace(/^.*?: /, 'upload '));
   return err;
+}
+
+/** Local entries never expire; remote ones until their `expiresAt` (null: forever). */
+function isFresh(repo: RepoRuntime, entry: CacheEntry): boolean {
+  return repo.isLocal || entry.expiresAt === null || entry.expiresAt > Date.now();
+}
+
+function servedFromMemory(base: Omit<Served, 'open'>, bytes: Buffer): Served {
+  return { ...base, open: async (range) => (range ? bytes.subarray(range.start, range.end + 1) : bytes) };
 }

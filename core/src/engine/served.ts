@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { CacheEntry } from '../metadata/metadata-store.js';
 import type { ByteRange } from '../storage/blob-store.js';
 
 export type CacheStatus = 'HIT' | 'MISS' | 'REVALIDATED' | 'STALE';
@@ -26,4 +27,18 @@ export interface Served {
 
 export function etagOf(digest: string): string {
   return `"${digest}"`;
+}
+
+/** The response facts of a stored entry, without its body. */
+export function servedFacts(entry: CacheEntry, cache: CacheStatus, source: 'cache' | 'remote', upstreamStatus?: number): Omit<Served, 'open'> {
+  return {
+    cache,
+    source,
+    upstreamStatus,
+    size: entry.size,
+    contentType: entry.contentType,
+    etag: etagOf(entry.digest),
+    lastModified: entry.upstreamLastModified ?? new Date(entry.storedAt).toUTCString(),
+    discard() {},
+  };
 }

@@ -1,18 +1,31 @@
+import { createServer } from 'node:http';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { AapiError } from '../errors.js';
 import { errorHandler } from './error-handler.js';
+import { HotPath } from './hot-path.js';
 import './request-context.js';
+import { recordRequest } from './request-log.js';
 import { infoRoutes } from './routes/info-routes.js';
 import { repositoryRoutes } from './routes/repository-routes.js';
 import { virtualRoutes } from './routes/virtual-routes.js';
 import type { ServerContext } from './server-context.js';
 
-/** Levels at which the per-request line is written; checked first so a quiet server builds no log object. */
-const VERBOSE_LEVELS = new Set(['info', 'debug', 'trace']);
-
 /** Builds the fastify app without listening, so tests can `inject()` or listen on port 0. */
 export async function buildApp(ctx: ServerContext, logger: FastifyBaseLogger): Promise<FastifyInstance> {
+  const hotPath = new HotPath(ctx, logger);
   const app = Fastify({
+    // Hot hits are answered before fastify sees them; the server settings are fastify's own.
+    serverFactory: (handler, options) => {
+      const server = createServer((req, res) => {
+        if (!hotPath.handle(req, res)) handler(req, res);
+      });
+      // fastify passes its options with its defaults filled in; its types do not say so.
+      const timeouts = options as { keepAliveTimeout?: number; requestTimeout?: number; connectionTimeout?: number };
+      server.keepAliveTimeout = timeouts.keepAliveTimeout ?? server.keepAliveTimeout;
+      server.requestTimeout = timeouts.requestTimeout ?? server.requestTimeout;
+      server.setTimeout(timeouts.connectionTimeout ?? 0);
+      return server;
+    },
     loggerInstance: logger,
     // One line per request comes from the onResponse hook below instead of fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
@@ -27,6 +40,7 @@ export async function buildApp(ctx: ServerContext, logger: FastifyBaseLogger): P
   // close() only drops connections idle at that moment; one whose response was still running
   // turns idle later and would hold shutdown until keepAliveTimeout (72 s). Sweep until closed.
   app.addHook('preClose', (done) => {
+    hotPath.close();
     const sweep = setInterval(() => app.server.closeIdleConnections(), 50).unref();
     app.server.once('close', () => clearInterval(sweep));
     done();
@@ -36,23 +50,8 @@ export async function buildApp(ctx: ServerContext, logger: FastifyBaseLogger): P
     reply.code(404).send({ error: { code: 'AAPI_ERR_NOT_FOUND', message: `No route for ${request.method} ${request.url.split('?')[0]}` } });
   });
   app.addHook('onResponse', async (request, reply) => {
-    const artifact = request.aapi;
-    const status = reply.statusCode;
-    if (artifact) {
-      ctx.metrics.requests.inc({ repo: artifact.repo, cache: artifact.cache ?? 'NONE', status });
-      if (artifact.bytes) ctx.metrics.bytes.inc({ repo: artifact.repo }, artifact.bytes);
-    }
-    if (!VERBOSE_LEVELS.has(logger.level)) return;
-    request.log.info(
-      {
-        method: request.method,
-        url: request.url.split('?')[0],
-        status,
-        ms: Math.round(reply.elapsedTime * 10) / 10,
-        ...artifact,
-      },
-      'request',
-    );
+    const line = { method: request.method, url: request.url, status: reply.statusCode, ms: reply.elapsedTime };
+    recordRequest(ctx.metrics, request.log, line, request.aapi);
   });
   await app.register(async (scope) => infoRoutes(scope, ctx));
   await app.register(async (scope) => repositoryRoutes(scope, ctx));

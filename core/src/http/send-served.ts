@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Served } from '../engine/index.js';
 import { AapiError } from '../errors.js';
+import { artifactHeaders } from './artifact-headers.js';
 import { ifRangeMatches, isNotModified } from './conditional.js';
 import { parseRange } from './range.js';
 import type {} from './request-context.js';
@@ -11,15 +12,8 @@ import type {} from './request-context.js';
  * flight answers ranges once its size is known.
  */
 export async function sendServed(request: FastifyRequest, reply: FastifyReply, served: Served, fileName: string | undefined): Promise<void> {
-  reply.header('x-artifact-source', served.source);
-  reply.header('x-artifact-cache', served.cache);
-  reply.header('content-type', served.contentType);
-  if (served.etag) reply.header('etag', served.etag);
-  if (served.lastModified) reply.header('last-modified', served.lastModified);
-  if (served.vary) reply.header('vary', served.vary);
-  else if (fileName) reply.header('content-disposition', contentDisposition(fileName));
+  reply.headers(artifactHeaders(served, fileName));
   const size = served.size;
-  if (size !== undefined) reply.header('accept-ranges', 'bytes');
   const log = request.aapi;
   if (log) {
     log.cache = served.cache;
@@ -53,10 +47,4 @@ export async function sendServed(request: FastifyRequest, reply: FastifyReply, s
     return reply.send();
   }
   return reply.send(await served.open(range));
-}
-
-function contentDisposition(fileName: string): string {
-  if (/^[\x20-\x7e]*$/.test(fileName) && !/["\\]/.test(fileName)) return `attachment; filename="${fileName}"`;
-  const ascii = fileName.replace(/[^\x20-\x7e]|["\\]/g, '_');
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
 }

@@ -1,0 +1,75 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import type { FastifyBaseLogger } from 'fastify';
+import { servedFacts } from '../engine/index.js';
+import type { CacheEntry } from '../metadata/index.js';
+import { artifactHeaders } from './artifact-headers.js';
+import { fileNameOf, splitRepoUrl } from './repo-path.js';
+import { recordRequest } from './request-log.js';
+import type { ServerContext } from './server-context.js';
+
+const PREFIX = '/api/v1/remote/';
+/** Requests with these headers need the full pipeline's conditional and Range handling. */
+const NEEDS_PIPELINE = ['range', 'if-range', 'if-none-match', 'if-modified-since'] as const;
+
+/**
+ * Answers plain GET and HEAD hits whose entry and bytes are in memory straight from node:http,
+ * ahead of fastify's routing, hooks and reply machinery, which cost about as much as the rest of a
+ * 4 KiB hit (bench/README.md). The response, log line and metrics are those the repository route
+ * would produce; everything else (misses, ranges, conditionals, errors, index documents) returns
+ * false and goes through fastify.
+ */
+export class HotPath {
+  #open = true;
+  #served = 0;
+  /** Response headers per entry (entries are immutable and shared), for the path they were made for. */
+  readonly #headers = new WeakMap<CacheEntry, { path: string; headers: Record<string, string> }>();
+
+  constructor(
+    private readonly ctx: ServerContext,
+    private readonly log: FastifyBaseLogger,
+  ) {}
+
+  /** From now on every request goes through fastify, which answers 503 while closing. */
+  close(): void {
+    this.#open = false;
+  }
+
+  /** Answers the request when it is a hot hit; false when fastify must handle it. */
+  handle(req: IncomingMessage, res: ServerResponse): boolean {
+    const url = req.url ?? '';
+    const head = req.method === 'HEAD';
+    if (!this.#open || !(head || req.method === 'GET') || !url.startsWith(PREFIX)) return false;
+    for (const name of NEEDS_PIPELINE) if (req.headers[name] !== undefined) return false;
+    const started = performance.now();
+    let hit;
+    let target;
+    try {
+      target = splitRepoUrl(url, PREFIX);
+      const repo = this.ctx.repos.get(target.repo);
+      hit = repo && this.ctx.engine.hotHit(repo, target.path);
+    } catch {
+      // A bad path or a failing plugin hook: the full pipeline reports it properly.
+      return false;
+    }
+    if (!hit) return false;
+    const { entry, bytes } = hit;
+    res.writeHead(200, this.#headersFor(entry, target.path));
+    res.end(head ? undefined : bytes);
+    recordRequest(
+      this.ctx.metrics,
+      this.log,
+      { method: req.method!, url, status: 200, ms: performance.now() - started, reqId: `hot-${++this.#served}` },
+      { repo: target.repo, path: target.path, cache: 'HIT', bytes: head ? 0 : bytes.byteLength },
+    );
+    return true;
+  }
+
+  #headersFor(entry: CacheEntry, path: string): Record<string, string> {
+    const known = this.#headers.get(entry);
+    if (known?.path === path) return known.headers;
+    const headers = { ...artifactHeaders(servedFacts(entry, 'HIT', 'cache'), fileNameOf(path)), 'content-length': String(entry.size) };
+    this.#headers.set(entry, { path, headers });
+    return headers;
+  }
+}
