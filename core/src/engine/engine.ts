@@ -107,7 +107,8 @@ export class Engine {
   /**
    * A fresh hit whose entry and bytes are both in memory, answered without awaiting anything; or
    * undefined when the request needs the full path of {@link get} (denied paths, index documents,
-   * anything not in memory, expired entries). Never throws for a bad path: {@link get} reports it.
+   * anything not in memory, expired entries). When a plugin hook throws, so does this; the caller
+   * then falls back to {@link get}, which reports the error properly.
    */
   hotHit(repo: RepoRuntime, requestPath: string): { entry: CacheEntry; bytes: Buffer } | undefined {
     const path = repo.canonicalPath(requestPath);
