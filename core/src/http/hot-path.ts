@@ -4,11 +4,10 @@ import type { FastifyBaseLogger } from 'fastify';
 import { servedFacts } from '../engine/index.js';
 import type { CacheEntry } from '../metadata/index.js';
 import { artifactHeaders } from './artifact-headers.js';
-import { fileNameOf, splitRepoUrl } from './repo-path.js';
+import { fileNameOf, REPOSITORY_PREFIX as PREFIX, splitRepoUrl } from './repo-path.js';
 import { recordRequest } from './request-log.js';
 import type { ServerContext } from './server-context.js';
 
-const PREFIX = '/api/v1/remote/';
 /** Requests with these headers need the full pipeline's conditional and Range handling. */
 const NEEDS_PIPELINE = ['range', 'if-range', 'if-none-match', 'if-modified-since'] as const;
 

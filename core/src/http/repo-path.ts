@@ -1,6 +1,9 @@
 import { normaliseRepoPath } from '../engine/index.js';
 import { AapiError } from '../errors.js';
 
+/** Where every repository's artifacts live: `/api/v1/remote/{repo}/{path}`. */
+export const REPOSITORY_PREFIX = '/api/v1/remote/';
+
 /**
  * Splits `/<prefix>/<repo>/<path>` out of the raw request URL, so the path keeps the client's
  * exact encoding (fastify's params are decoded) and the query string is dropped.

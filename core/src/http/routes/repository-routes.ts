@@ -3,11 +3,10 @@ import type { RepoRuntime } from '../../engine/index.js';
 import { AapiError } from '../../errors.js';
 import { requireAdmin } from '../auth.js';
 import { publicBase } from '../public-base.js';
-import { fileNameOf, splitRepoUrl } from '../repo-path.js';
+import { fileNameOf, REPOSITORY_PREFIX as PREFIX, splitRepoUrl } from '../repo-path.js';
 import { sendServed } from '../send-served.js';
 import type { ServerContext } from '../server-context.js';
 
-const PREFIX = '/api/v1/remote/';
 const SHA256_HEX = /^[0-9a-fA-F]{64}$/;
 
 /** `/api/v1/remote/{repo}/{path}`: GET/HEAD on every repository, PUT/DELETE on local ones. */
