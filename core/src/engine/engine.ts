@@ -113,7 +113,7 @@ export class Engine {
   hotHit(repo: RepoRuntime, requestPath: string): { entry: CacheEntry; bytes: Buffer } | undefined {
     const path = repo.canonicalPath(requestPath);
     const verdict = repo.classify(path);
-    if (verdict.cache === 'deny' || (verdict.index !== undefined && repo.plugin.rewriters[verdict.index])) return undefined;
+    if (verdict.cache === 'deny' || isRewrittenIndex(repo, verdict)) return undefined;
     const entry = this.deps.hot.getEntry(HotCache.key(repo.name, path));
     if (!entry || !isFresh(repo, entry)) return undefined;
     const bytes = this.deps.hot.getBlob(entry.digest);
@@ -128,8 +128,8 @@ export class Engine {
     const path = repo.canonicalPath(requestPath);
     const verdict = repo.classify(path);
     if (verdict.cache === 'deny') throw new AapiError('AAPI_ERR_PATH_DENIED', `${path} (${verdict.reason ?? 'denied'})`);
-    if (verdict.index !== undefined && repo.plugin.rewriters[verdict.index]) {
-      return this.documents.serve(repo, path, { ...verdict, index: verdict.index }, request);
+    if (isRewrittenIndex(repo, verdict)) {
+      return this.documents.serve(repo, path, verdict, request);
     }
     const key = HotCache.key(repo.name, path);
     let entry = await this.lookup(key, repo.name, path);
@@ -483,6 +483,11 @@ function uploadError(err: unknown): unknown {
   if (err.code === 'AAPI_ERR_UPSTREAM_DIGEST') return new AapiError('AAPI_ERR_CHECKSUM_MISMATCH', err.message.replace(/^.*?: /, ''));
   if (err.code === 'AAPI_ERR_UPSTREAM_FAILED') return new AapiError('AAPI_ERR_REQUEST_INVALID', err.message.replace(/^.*?: /, 'upload '));
   return err;
+}
+
+/** An index document the plugin rewrites for each client, rather than an artifact served as stored. */
+function isRewrittenIndex(repo: RepoRuntime, verdict: Classification): verdict is Classification & { index: string } {
+  return verdict.index !== undefined && repo.plugin.rewriters[verdict.index] !== undefined;
 }
 
 /** Local entries never expire; remote ones until their `expiresAt` (null: forever). */

@@ -2,7 +2,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { FastifyBaseLogger } from 'fastify';
 import { servedFacts } from '../engine/index.js';
-import type { CacheEntry } from '../metadata/index.js';
 import { artifactHeaders } from './artifact-headers.js';
 import { fileNameOf, REPOSITORY_PREFIX as PREFIX, splitRepoUrl } from './repo-path.js';
 import { recordRequest } from './request-log.js';
@@ -21,8 +20,6 @@ const NEEDS_PIPELINE = ['range', 'if-range', 'if-none-match', 'if-modified-since
 export class HotPath {
   #open = true;
   #served = 0;
-  /** Response headers per entry (entries are immutable and shared), for the path they were made for. */
-  readonly #headers = new WeakMap<CacheEntry, { path: string; headers: Record<string, string> }>();
 
   constructor(
     private readonly ctx: ServerContext,
@@ -53,7 +50,9 @@ export class HotPath {
     }
     if (!hit) return false;
     const { entry, bytes } = hit;
-    res.writeHead(200, this.#headersFor(entry, target.path));
+    const headers = artifactHeaders(servedFacts(entry, 'HIT', 'cache'), fileNameOf(target.path));
+    headers['content-length'] = String(bytes.byteLength);
+    res.writeHead(200, headers);
     res.end(head ? undefined : bytes);
     recordRequest(
       this.ctx.metrics,
@@ -62,13 +61,5 @@ export class HotPath {
       { repo: target.repo, path: target.path, cache: 'HIT', bytes: head ? 0 : bytes.byteLength },
     );
     return true;
-  }
-
-  #headersFor(entry: CacheEntry, path: string): Record<string, string> {
-    const known = this.#headers.get(entry);
-    if (known?.path === path) return known.headers;
-    const headers = { ...artifactHeaders(servedFacts(entry, 'HIT', 'cache'), fileNameOf(path)), 'content-length': String(entry.size) };
-    this.#headers.set(entry, { path, headers });
-    return headers;
   }
 }
