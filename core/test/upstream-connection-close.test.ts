@@ -107,3 +107,21 @@ test('a complete chunked body ended by Connection: close is read whole', async (
   const res = await client.request(`${upstream.url}/chunked`);
   t.is((await readSlowly(res.body)).toString(), 'hello world');
 });
+
+test('a body framed by the connection end fails when the connection is reset instead of closed', async (t) => {
+  const upstream = await startRawServer((socket) => {
+    socket.write('HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n');
+    socket.write(PAYLOAD.subarray(0, 300));
+    setTimeout(() => socket.resetAndDestroy(), 50);
+  });
+  const client = new UpstreamClient(upstreamConfig());
+  t.teardown(async () => {
+    await client.close();
+    await upstream.close();
+  });
+
+  const res = await client.request(`${upstream.url}/cut.bin`);
+  t.is(res.status, 200);
+  const err = await t.throwsAsync(readSlowly(res.body));
+  t.true(isAapiError(err) && err.code === 'AAPI_ERR_UPSTREAM_UNREACHABLE', `got ${String(err)}`);
+});

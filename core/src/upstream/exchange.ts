@@ -57,10 +57,16 @@ export function startExchange(route: Route, options: ExchangeOptions): Promise<I
     const { signal } = options;
     let timer: NodeJS.Timeout | undefined;
     let settled = false;
-    // The request can still emit 'error' after the response arrived (a socket error mid-body,
-    // stray bytes after it); the response reports those itself, so later ones are ignored here.
+    let response: IncomingMessage | undefined;
+    // The request can still emit 'error' after the response arrived. Mid-body, Node reports it
+    // only here: for a body framed by the connection's end it then marks the message complete,
+    // so a reset after 300 bytes would pass for a 300-byte file. Fail the response instead.
+    // After a complete message (stray bytes), the error changes nothing.
     req.on('error', (err) => {
-      if (settled) return;
+      if (settled) {
+        if (response && !response.complete) response.destroy(err);
+        return;
+      }
       fail(req.reusedSocket && isResetCode(err) ? new StaleSocketError(err) : err);
     });
 
@@ -107,6 +113,7 @@ export function startExchange(route: Route, options: ExchangeOptions): Promise<I
       else ready();
     });
     req.on('response', (res) => {
+      response = res;
       finish();
       resolve(res);
     });
