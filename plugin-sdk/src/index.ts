@@ -1,4 +1,5 @@
 export { definePlugin, joinUpstream, API_VERSION } from './define-plugin.js';
+export { parseJsonDocument, MAX_JSON_DEPTH } from './json-document.js';
 export type {
   ArtifactFacts,
   ArtifactPlugin,

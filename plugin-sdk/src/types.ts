@@ -84,7 +84,9 @@ export interface RewriteResult {
 
 /**
  * A rewriter task: runs in the worker pool, pure (no I/O), may be called many times with the same
- * input. Export it from the module named by the TaskRef.
+ * input. Export it from the module named by the TaskRef. Throw a SyntaxError (see
+ * `parseJsonDocument`) when the stored document cannot be read: the client gets a 502
+ * `AAPI_ERR_UPSTREAM_DOCUMENT`; any other error is the plugin's fault, a 500.
  */
 export type RewriteTask = (input: { body: Uint8Array; ctx: RewriteContext }) => RewriteResult | Promise<RewriteResult>;
 
@@ -98,7 +100,7 @@ export interface ArtifactFacts {
   version?: string;
 }
 
-/** Context an inspector task receives. */
+/** Context an inspector task receives. Like a rewriter, an inspector throws a SyntaxError for an unreadable document. */
 export interface InspectContext {
   repo: string;
   upstreamBase: string;

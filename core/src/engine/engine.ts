@@ -13,6 +13,7 @@ import { HotCache } from './hot-cache.js';
 import { IndexDocuments, type IndexDocument, type RequestView } from './index-documents.js';
 import type { RepoRuntime } from './repo-runtime.js';
 import { etagOf, servedFacts, type CacheStatus, type Served } from './served.js';
+import { hashBlob } from './hash-blob.js';
 import { storeDownload } from './upstream-fetch.js';
 
 /** The engine logs through the same narrow interface plugins get. */
@@ -116,6 +117,7 @@ export class Engine {
     if (verdict.cache === 'deny' || isRewrittenIndex(repo, verdict)) return undefined;
     const entry = this.deps.hot.getEntry(HotCache.key(repo.name, path));
     if (!entry || !isFresh(repo, entry)) return undefined;
+    if (!entry.verified && this.documents.hasIndexCheck(repo, path)) return undefined;
     const bytes = this.deps.hot.getBlob(entry.digest);
     return bytes && { entry, bytes };
   }
@@ -133,6 +135,9 @@ export class Engine {
     }
     const key = HotCache.key(repo.name, path);
     let entry = await this.lookup(key, repo.name, path);
+    if (entry && isFresh(repo, entry) && !entry.verified && this.documents.hasIndexCheck(repo, path)) {
+      entry = await this.recheck(repo, path, key, verdict, entry);
+    }
     if (entry && isFresh(repo, entry)) {
       const served = await this.serveEntry(entry, 'HIT', 'cache');
       if (served) return served;
@@ -142,6 +147,34 @@ export class Engine {
     if (repo.isLocal) throw new AapiError('AAPI_ERR_NOT_FOUND', `${repo.name}/${path}`);
     const checked = await this.documents.verdictFor(repo, path, verdict);
     return this.outcomeToServed(await this.miss(repo, path, key, checked, entry));
+  }
+
+  /**
+   * Checks bytes stored while their index could not be read, now that it may be: resolves to the
+   * entry marked verified, to the entry as it was while the index is still unreadable, or to
+   * undefined when the bytes differ from the index's digest and were evicted.
+   */
+  private async recheck(repo: RepoRuntime, path: string, key: string, verdict: Classification, entry: CacheEntry): Promise<CacheEntry | undefined> {
+    const checked = await this.documents.verdictFor(repo, path, verdict);
+    if (checked.indexUnavailable) return entry;
+    const expected = checked.expectedDigest;
+    if (expected) {
+      let actual: string;
+      try {
+        actual = expected.algorithm === 'sha256' ? entry.digest : await hashBlob(this.deps.blobs, entry.digest, expected.algorithm);
+      } catch (err) {
+        if (isMissing(err)) return entry; // serveEntry finds it gone and forgets it
+        throw backendError('AAPI_ERR_STORAGE_UNAVAILABLE', err);
+      }
+      if (actual !== expected.hex.toLowerCase()) {
+        this.deps.log.warn({ repo: repo.name, path, expected: `${expected.algorithm}:${expected.hex}`, actual }, 'cached bytes do not match their index; evicted');
+        await this.forget(key, entry);
+        return undefined;
+      }
+    }
+    const verified: CacheEntry = { ...entry, verified: true };
+    await this.record(verified).catch((err: unknown) => this.deps.log.warn({ err, repo: repo.name, path }, 'checked bytes could not be marked verified'));
+    return verified;
   }
 
   /** A stored document, fetched through the cache like any path but always read whole. */

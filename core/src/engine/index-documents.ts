@@ -7,6 +7,15 @@ import type { WorkerPool } from '../workers/index.js';
 import type { RepoRuntime } from './repo-runtime.js';
 import type { CacheStatus, Served } from './served.js';
 
+/** A miss's verdict after the artifact's index was consulted. */
+export interface CheckedVerdict extends Classification {
+  /**
+   * The index that lists the artifact could not be read, so there is no digest to check the
+   * bytes against: they may be served, but are stored as unverified.
+   */
+  indexUnavailable?: true;
+}
+
 /** A stored index document as the engine found or fetched it. */
 export interface IndexDocument {
   entry: CacheEntry;
@@ -36,6 +45,8 @@ interface Rendered {
 
 const RENDERED_CACHE_BYTES = 128 * 1024 * 1024;
 const FACTS_CACHE_DOCUMENTS = 256;
+/** How long an unreadable stored document answers its error without another try in a worker. */
+const UNREADABLE_TTL_MS = 60_000;
 const DIGEST_STRENGTH = { sha512: 3, sha256: 2, sha1: 1 } as const;
 
 /**
@@ -51,6 +62,8 @@ export class IndexDocuments {
   });
   private readonly rendering = new Map<string, Promise<Rendered>>();
   private readonly facts = new LRUCache<string, Promise<Record<string, ArtifactFacts>>>({ max: FACTS_CACHE_DOCUMENTS });
+  /** Stored documents (digest and index kind) the plugin could not read, with the error to answer. */
+  private readonly unreadable = new LRUCache<string, AapiError>({ max: FACTS_CACHE_DOCUMENTS, ttl: UNREADABLE_TTL_MS });
 
   constructor(
     private readonly pool: WorkerPool,
@@ -69,6 +82,8 @@ export class IndexDocuments {
       variant: repo.negotiate(path, request.headers ?? {}),
       ...quarantine(repo),
     };
+    const known = this.unreadable.get(`${doc.entry.digest}\u0000${verdict.index}`);
+    if (known) throw known;
     const key = [doc.entry.digest, ctx.publicBase, ctx.variant, ctx.quarantineCutoff ?? ''].join('\u0000');
     const rendered = this.rendered.get(key) ?? (await this.render(key, repo, verdict.index, doc.entry, ctx));
     const body = rendered.body;
@@ -86,15 +101,35 @@ export class IndexDocuments {
     };
   }
 
+  /** Whether the plugin names an index that lists `path` and can read digests out of it. */
+  hasIndexCheck(repo: RepoRuntime, path: string): boolean {
+    const listing = repo.indexOf(path);
+    return listing !== undefined && repo.plugin.inspectors[listing.index] !== undefined;
+  }
+
   /**
    * Adds what the artifact's index says to a miss's verdict: the digest to verify against, and a
-   * 451 when the version is younger than the repository's quarantine.
+   * 451 when the version is younger than the repository's quarantine. When the index cannot be
+   * read the verdict says so (the bytes are then stored as unverified), and a repository with a
+   * quarantine refuses the artifact: its age is unknown.
    */
-  async verdictFor(repo: RepoRuntime, path: string, verdict: Classification): Promise<Classification> {
+  async verdictFor(repo: RepoRuntime, path: string, verdict: Classification): Promise<CheckedVerdict> {
     const listing = repo.indexOf(path);
     if (!listing || !repo.plugin.inspectors[listing.index]) return verdict;
-    const facts = await this.factsFor(repo, listing.path, listing.index).catch(() => undefined);
-    const mine = facts?.[path];
+    let facts: Record<string, ArtifactFacts>;
+    try {
+      facts = await this.factsFor(repo, listing.path, listing.index);
+    } catch (err) {
+      if (repo.config.quarantine_days) {
+        throw new AapiError(
+          'AAPI_ERR_INDEX_UNAVAILABLE',
+          `${path}: its index ${listing.path} cannot be read, so its quarantine cannot be checked (${(err as Error).message})`,
+          { cause: err },
+        );
+      }
+      return { ...verdict, indexUnavailable: true };
+    }
+    const mine = facts[path];
     if (!mine) return verdict;
     const cutoff = quarantine(repo).quarantineCutoff;
     const published = mine.publishedAt === undefined ? undefined : new Date(mine.publishedAt).getTime();
@@ -122,6 +157,19 @@ export class IndexDocuments {
     return facts;
   }
 
+  /**
+   * A SyntaxError from a task means the upstream's document is unreadable (a 502, remembered for a
+   * while: the same bytes fail the same way); a RangeError is a stack overflow on a document
+   * nested too deeply. Anything else is the plugin's own failure.
+   */
+  private rewriteError(repo: RepoRuntime, index: string, entry: CacheEntry, err: unknown): AapiError {
+    const message = `${repo.plugin.type} rewriter "${index}" on ${entry.repo}/${entry.path}: ${(err as Error).message}`;
+    if (!(err instanceof SyntaxError || err instanceof RangeError)) return new AapiError('AAPI_ERR_PLUGIN_FAILED', message, { cause: err });
+    const unreadable = new AapiError('AAPI_ERR_UPSTREAM_DOCUMENT', message, { cause: err });
+    this.unreadable.set(`${entry.digest}\u0000${index}`, unreadable);
+    return unreadable;
+  }
+
   /** Rewrites once per key however many requests ask at the same time. */
   private render(key: string, repo: RepoRuntime, index: string, entry: CacheEntry, ctx: RewriteContext): Promise<Rendered> {
     let pending = this.rendering.get(key);
@@ -133,7 +181,7 @@ export class IndexDocuments {
         try {
           result = await this.pool.run<{ body: Uint8Array; ctx: RewriteContext }, RewriteResult>(task, { body, ctx });
         } catch (err) {
-          throw new AapiError('AAPI_ERR_PLUGIN_FAILED', `${repo.plugin.type} rewriter "${index}": ${(err as Error).message}`, { cause: err });
+          throw this.rewriteError(repo, index, entry, err);
         }
         const out = Buffer.from(result.body.buffer, result.body.byteOffset, result.body.byteLength);
         const rendered = { body: out, contentType: result.contentType, etag: `"${createHash('sha256').update(key).digest('hex').slice(0, 40)}"` };

@@ -3,12 +3,12 @@ import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
-import type { Classification } from '@artifactapi/plugin-sdk';
 import { AapiError } from '../errors.js';
 import type { CacheEntry } from '../metadata/metadata-store.js';
 import type { BlobStore, BlobWriter } from '../storage/blob-store.js';
 import type { UpstreamResponse } from '../upstream/index.js';
 import { GrowingBody } from './growing-body.js';
+import type { CheckedVerdict } from './index-documents.js';
 import type { RepoRuntime } from './repo-runtime.js';
 
 export interface StoreDownloadDeps {
@@ -33,7 +33,7 @@ export async function storeDownload(
   deps: StoreDownloadDeps,
   repo: RepoRuntime,
   path: string,
-  verdict: Classification,
+  verdict: CheckedVerdict,
   res: UpstreamResponse,
   publish: (entry: CacheEntry) => Promise<void> = async () => {},
 ): Promise<StoringDownload> {
@@ -74,6 +74,7 @@ export async function storeDownload(
         storedAt: now,
         expiresAt: repo.expiryFor(mutable, now),
         mutable,
+        verified: verdict.indexUnavailable !== true,
       };
       await publish(entry);
       body.finish();
@@ -147,7 +148,7 @@ async function copyBody(
   return { size, sha256: sha256.digest('hex'), extra: extra && extraAlgorithm ? { [extraAlgorithm]: extra.digest('hex') } : {} };
 }
 
-function verify(verdict: Classification, result: CopyResult, path: string): void {
+function verify(verdict: CheckedVerdict, result: CopyResult, path: string): void {
   const expected = verdict.expectedDigest;
   if (!expected) return;
   const actual = expected.algorithm === 'sha256' ? result.sha256 : result.extra[expected.algorithm];

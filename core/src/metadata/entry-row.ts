@@ -2,8 +2,8 @@ import type { CacheEntry } from './metadata-store.js';
 
 /**
  * A row of `entries`, the same table in every SQL store. Drivers differ only in scalar types:
- * pg returns int8 columns as strings and `mutable` as a boolean, better-sqlite3 returns numbers
- * and `mutable` as 0 or 1.
+ * pg returns int8 columns as strings and `mutable` / `verified` as booleans, better-sqlite3
+ * returns numbers and 0 or 1.
  */
 export interface EntryRow {
   repo: string;
@@ -16,13 +16,14 @@ export interface EntryRow {
   stored_at: string | number;
   expires_at: string | number | null;
   mutable: boolean | number;
+  verified: boolean | number;
 }
 
 /** Column list in the order of {@link toParams}. */
 export const ENTRY_COLUMNS =
-  'repo, path, digest, size, content_type, upstream_etag, upstream_last_modified, stored_at, expires_at, mutable';
+  'repo, path, digest, size, content_type, upstream_etag, upstream_last_modified, stored_at, expires_at, mutable, verified';
 
-/** Positional values in {@link ENTRY_COLUMNS} order, for a driver that binds booleans (pg's `$1..$10`). */
+/** Positional values in {@link ENTRY_COLUMNS} order, for a driver that binds booleans (pg's `$1..$11`). */
 export function toParams(e: CacheEntry): unknown[] {
   return [
     e.repo,
@@ -35,6 +36,7 @@ export function toParams(e: CacheEntry): unknown[] {
     e.storedAt,
     e.expiresAt ?? null,
     e.mutable,
+    e.verified,
   ];
 }
 
@@ -54,5 +56,6 @@ export function fromRow(r: EntryRow): CacheEntry {
     storedAt: Number(r.stored_at),
     expiresAt: r.expires_at === null ? null : Number(r.expires_at),
     mutable: Boolean(r.mutable),
+    verified: Boolean(r.verified),
   };
 }

@@ -15,6 +15,12 @@ export interface CacheEntry {
   expiresAt: number | null;
   /** Whether the path was classified mutable when stored. */
   mutable: boolean;
+  /**
+   * Whether the bytes were checked against the digest the artifact's index gives, or there was
+   * nothing to check them against. False for a download made while its index could not be read:
+   * those bytes are served, checked once the index can be read, and evicted if they differ.
+   */
+  verified: boolean;
 }
 
 /** Path → blob metadata. Implementations: `sqlite` (embedded default), `postgres`. */

@@ -192,7 +192,7 @@ function statements(schema: string) {
   return {
     get: `SELECT ${ENTRY_COLUMNS} FROM ${entries} WHERE repo = $1 AND path = $2`,
     put:
-      `INSERT INTO ${entries} (${ENTRY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ` +
+      `INSERT INTO ${entries} (${ENTRY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ` +
       `ON CONFLICT (repo, path) DO UPDATE SET ${updates}`,
     setExpiry: `UPDATE ${entries} SET expires_at = $1 WHERE repo = $2 AND path = $3`,
     delete: `DELETE FROM ${entries} WHERE repo = $1 AND path = $2`,

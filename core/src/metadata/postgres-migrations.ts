@@ -37,6 +37,12 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       CREATE INDEX entries_digest ON $(schema:name).entries (digest);
     `,
   },
+  {
+    version: 2,
+    name: 'entries.verified',
+    // Rows from before this column may hold bytes never checked against their index.
+    sql: 'ALTER TABLE $(schema:name).entries ADD COLUMN verified boolean NOT NULL DEFAULT false',
+  },
 ];
 
 /** The newest schema version this build knows. */

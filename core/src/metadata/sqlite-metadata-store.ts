@@ -44,6 +44,12 @@ const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX entries_digest ON entries (digest);
     `,
   },
+  {
+    version: 2,
+    name: 'entries.verified',
+    // Rows from before this column may hold bytes never checked against their index.
+    sql: 'ALTER TABLE entries ADD COLUMN verified INTEGER NOT NULL DEFAULT 0',
+  },
 ];
 
 /**
@@ -86,7 +92,7 @@ export class SqliteMetadataStore implements MetadataStore {
     this.#get = db.prepare(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE repo = ? AND path = ?`);
     this.#put = db.prepare(
       `INSERT OR REPLACE INTO entries (${ENTRY_COLUMNS}) VALUES ` +
-        '(@repo, @path, @digest, @size, @content_type, @upstream_etag, @upstream_last_modified, @stored_at, @expires_at, @mutable)',
+        '(@repo, @path, @digest, @size, @content_type, @upstream_etag, @upstream_last_modified, @stored_at, @expires_at, @mutable, @verified)',
     );
     this.#setExpiry = db.prepare('UPDATE entries SET expires_at = ? WHERE repo = ? AND path = ?');
     this.#delete = db.prepare('DELETE FROM entries WHERE repo = ? AND path = ?');
@@ -185,7 +191,7 @@ function currentVersion(db: Db): number {
   return row.v ?? 0;
 }
 
-/** Named parameters for the put statement; better-sqlite3 binds no booleans, so `mutable` is 0 or 1. */
+/** Named parameters for the put statement; better-sqlite3 binds no booleans, so `mutable` and `verified` are 0 or 1. */
 function toRow(e: CacheEntry): EntryRow {
   return {
     repo: e.repo,
@@ -198,6 +204,7 @@ function toRow(e: CacheEntry): EntryRow {
     stored_at: e.storedAt,
     expires_at: e.expiresAt ?? null,
     mutable: e.mutable ? 1 : 0,
+    verified: e.verified ? 1 : 0,
   };
 }
 

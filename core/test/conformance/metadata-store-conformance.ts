@@ -27,6 +27,7 @@ export function entry(over: Partial<CacheEntry> = {}): CacheEntry {
     storedAt: 1_737_453_600_123,
     expiresAt: 1_737_454_200_456,
     mutable: true,
+    verified: true,
     ...over,
   };
 }
@@ -58,7 +59,7 @@ export function metadataStoreConformance(test: DeclareTest, name: string, factor
   });
 
   it('absent validators and no expiry round-trip as null', async (t, { store }) => {
-    const e = entry({ upstreamEtag: null, upstreamLastModified: null, expiresAt: null, mutable: false, size: 0 });
+    const e = entry({ upstreamEtag: null, upstreamLastModified: null, expiresAt: null, mutable: false, verified: false, size: 0 });
     await store.put(e);
     t.deepEqual(await store.get(e.repo, e.path), e);
   });

@@ -1,4 +1,5 @@
 import { CORE_SCHEMA, dump, load } from 'js-yaml';
+import { parseJsonDocument } from '@artifactapi/plugin-sdk';
 
 /**
  * index.yaml as parsed: plain data, plus the syntax it came in so it goes back out the same way.
@@ -23,11 +24,12 @@ export function parseIndex(body: Uint8Array): ParsedIndex {
   let doc: unknown;
   try {
     // The core schema keeps `created` and other timestamps as the strings the index wrote.
-    doc = json ? JSON.parse(text) : load(text, { schema: CORE_SCHEMA });
+    doc = json ? parseJsonDocument(text, 'index.yaml') : load(text, { schema: CORE_SCHEMA });
   } catch (err) {
-    throw new Error(`index.yaml does not parse: ${(err as Error).message.split('\n')[0]}`);
+    // A SyntaxError tells the core the upstream's document is unreadable (a 502), not that we failed.
+    throw new SyntaxError(`index.yaml does not parse: ${(err as Error).message.split('\n')[0]}`);
   }
-  if (!isRecord(doc)) throw new Error('index.yaml is not a mapping');
+  if (!isRecord(doc)) throw new SyntaxError('index.yaml is not a mapping');
   return { doc, format: json ? 'json' : 'yaml' };
 }
 

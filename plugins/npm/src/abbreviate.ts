@@ -47,8 +47,8 @@ function abbreviateVersion(manifest: VersionManifest): Record<string, unknown> {
  * fields of each version. It has no `time`.
  */
 export function abbreviate(doc: Packument): Record<string, unknown> {
-  const versions: Record<string, unknown> = {};
-  for (const [version, manifest] of versionEntries(doc)) versions[version] = abbreviateVersion(manifest);
+  // fromEntries defines own properties, so a version named `__proto__` stays a version.
+  const versions = Object.fromEntries(versionEntries(doc).map(([version, manifest]) => [version, abbreviateVersion(manifest)]));
   const out: Record<string, unknown> = { name: doc.name };
   const modified = doc.time?.modified;
   if (typeof modified === 'string') out.modified = modified;

@@ -1,3 +1,4 @@
+import { parseJsonDocument } from '@artifactapi/plugin-sdk';
 import { nameOfPackumentPath } from './names.js';
 
 /** The parts of a full packument this plugin reads or changes; the rest passes through untouched. */
@@ -18,8 +19,8 @@ export interface VersionManifest {
 
 /** Parses a stored packument; a body that is not a JSON object is an upstream fault worth naming. */
 export function parsePackument(body: Uint8Array): Packument {
-  const doc: unknown = JSON.parse(new TextDecoder().decode(body));
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new Error('packument is not a JSON object');
+  const doc = parseJsonDocument(body, 'packument');
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new SyntaxError('packument is not a JSON object');
   return doc as Packument;
 }
 

@@ -1,3 +1,4 @@
+import { parseJsonDocument } from '@artifactapi/plugin-sdk';
 import { resolveLink } from './file-urls.js';
 import type { SimpleFile, SimpleProject } from './simple-model.js';
 
@@ -22,8 +23,8 @@ function metadataKey(value: unknown): SimpleFile['coreMetadata'] {
 
 /** Reads a PEP 691 project page; relative file URLs resolve against `documentUrl`. */
 export function parseJsonProject(text: string, documentUrl: string, fallbackName: string): SimpleProject {
-  const doc: unknown = JSON.parse(text);
-  if (!isObject(doc) || !Array.isArray(doc.files)) throw new Error('not a PEP 691 project page: no files array');
+  const doc = parseJsonDocument(text, 'PEP 691 project page');
+  if (!isObject(doc) || !Array.isArray(doc.files)) throw new SyntaxError('not a PEP 691 project page: no files array');
   const meta = isObject(doc.meta) ? doc.meta : {};
   const files: SimpleFile[] = [];
   for (const raw of doc.files) {

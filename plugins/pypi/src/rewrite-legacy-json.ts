@@ -1,4 +1,4 @@
-import type { RewriteContext, RewriteResult } from '@artifactapi/plugin-sdk';
+import { parseJsonDocument, type RewriteContext, type RewriteResult } from '@artifactapi/plugin-sdk';
 import { resolveLink } from './file-urls.js';
 import { proxyLinks } from './link-map.js';
 
@@ -22,8 +22,8 @@ function uploadedAt(file: Json): number {
  * empty by that are removed.
  */
 export function rewriteLegacyJson({ body, ctx }: { body: Uint8Array; ctx: RewriteContext }): RewriteResult {
-  const doc: unknown = JSON.parse(new TextDecoder().decode(body));
-  if (!isObject(doc)) throw new Error('not a PyPI JSON document');
+  const doc = parseJsonDocument(body, 'PyPI JSON document');
+  if (!isObject(doc)) throw new SyntaxError('not a PyPI JSON document');
   const links = proxyLinks(ctx);
   const documentUrl = `${ctx.upstreamBase}/${ctx.path}`;
   const cutoff = ctx.quarantineCutoff;

@@ -1,4 +1,4 @@
-import type { RewriteContext, RewriteResult } from '@artifactapi/plugin-sdk';
+import { parseJsonDocument, type RewriteContext, type RewriteResult } from '@artifactapi/plugin-sdk';
 import { VARIANT_TYPES, TEXT_HTML } from './media-types.js';
 import { normaliseName } from './names.js';
 import { scanHtml } from './parse-html.js';
@@ -9,7 +9,7 @@ const encoder = new TextEncoder();
 
 function projectNames(text: string): string[] {
   if (!looksLikeJson(text)) return scanHtml(text).anchors.map((a) => a.text).filter((name) => name !== '');
-  const doc = JSON.parse(text) as { projects?: unknown };
+  const doc = parseJsonDocument(text, 'PEP 691 project list') as { projects?: unknown };
   if (!Array.isArray(doc.projects)) throw new Error('not a PEP 691 project list: no projects array');
   return doc.projects.flatMap((p: unknown) => (typeof p === 'object' && p !== null && typeof (p as { name?: unknown }).name === 'string' ? [(p as { name: string }).name] : []));
 }
