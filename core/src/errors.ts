@@ -16,6 +16,7 @@ export const ERROR_CODES = {
   AAPI_ERR_QUARANTINED: { status: 451, message: 'Quarantined: %s' },
   AAPI_ERR_UPSTREAM_FAILED: { status: 502, message: 'Upstream failure: %s' },
   AAPI_ERR_UPSTREAM_DIGEST: { status: 502, message: 'Upstream sent bytes that do not match the expected digest: %s' },
+  AAPI_ERR_UPSTREAM_TOO_LARGE: { status: 502, message: 'Upstream body too large: %s' },
   AAPI_ERR_UPSTREAM_DOCUMENT: { status: 502, message: 'Upstream sent an unreadable document: %s' },
   AAPI_ERR_INDEX_UNAVAILABLE: { status: 502, message: 'Index unavailable: %s' },
   AAPI_ERR_UPSTREAM_UNREACHABLE: { status: 502, message: 'Upstream unreachable: %s' },

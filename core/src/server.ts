@@ -57,6 +57,7 @@ export async function createServer(options: CreateServerOptions): Promise<Artifa
     pool,
     spoolDir,
     log: logger,
+    limits: { maxBodySize: config.upstream.max_body_size, totalSeconds: config.upstream.timeouts.total },
   });
   await engine.start();
 

@@ -25,7 +25,8 @@ test('a minimal file round-trips with every default filled in', async (t) => {
     metadata: { kind: 'sqlite', path: '/srv/aapi/metadata.db' },
     coordination: { kind: 'memory' },
     upstream: {
-      timeouts: { connect: 10, headers: 30, idle: 60 },
+      timeouts: { connect: 10, headers: 30, idle: 60, total: 3600 },
+      max_body_size: 0,
       max_redirects: 5,
       breaker: { failures: 5, cooldown: 30 },
     },
@@ -168,7 +169,8 @@ test('the generic example sets every top-level section away from its default', a
   t.is(config.metadata.kind, 'postgres');
   t.is(config.coordination.kind, 'redis');
   t.is(config.upstream.proxy, 'http://proxy.internal:3128');
-  t.deepEqual(config.remotes['releases']!.timeouts, { connect: 5, headers: 60, idle: 120 });
+  t.deepEqual(config.remotes['releases']!.timeouts, { connect: 5, headers: 60, idle: 120, total: 7200 });
+  t.is(config.remotes['releases']!.max_body_size, 10 * 1024 ** 3);
   t.is(config.remotes['releases']!.base_url, 'https://downloads.example.com/pub');
 });
 

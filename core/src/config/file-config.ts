@@ -17,6 +17,7 @@ export interface FileConfig {
     no_proxy?: string;
     ca_file?: string;
     timeouts: UpstreamTimeouts;
+    max_body_size: number;
     max_redirects: number;
     breaker: { failures: number; cooldown: number };
   };
@@ -54,5 +55,6 @@ export interface FileRepo {
   username?: string;
   password?: string;
   timeouts?: Partial<UpstreamTimeouts>;
+  max_body_size?: number;
   [pluginKey: string]: unknown;
 }

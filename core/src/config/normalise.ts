@@ -33,6 +33,7 @@ function normaliseRepo(name: string, repo: FileRepo, written: unknown): RepoConf
   if (username !== undefined) out.username = username;
   if (password !== undefined) out.password = password;
   if (repo.timeouts !== undefined) out.timeouts = { ...repo.timeouts };
+  if (repo.max_body_size !== undefined) out.max_body_size = repo.max_body_size;
   return out;
 }
 
@@ -40,6 +41,7 @@ function normaliseUpstream(file: FileConfig, env: NodeJS.ProcessEnv): UpstreamCo
   const u = file.upstream;
   const out: UpstreamConfig = {
     timeouts: { ...u.timeouts },
+    max_body_size: u.max_body_size,
     max_redirects: u.max_redirects,
     breaker: { ...u.breaker },
   };

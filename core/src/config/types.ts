@@ -16,6 +16,8 @@ export interface UpstreamTimeouts {
   headers: number;
   /** Seconds the body may stay silent. */
   idle: number;
+  /** Seconds a whole download may take, headers to last byte; 0 or absent = no limit. */
+  total?: number;
 }
 
 export interface RepoConfig {
@@ -37,6 +39,8 @@ export interface RepoConfig {
   username?: string;
   password?: string;
   timeouts?: Partial<UpstreamTimeouts>;
+  /** Largest upstream body accepted, in bytes; overrides `upstream.max_body_size`. */
+  max_body_size?: number;
   /** The whole config block as written, for plugin-specific keys. */
   options: Record<string, unknown>;
 }
@@ -72,6 +76,8 @@ export interface UpstreamConfig {
   /** PEM file with extra CA certificates trusted for upstream TLS. */
   ca_file?: string;
   timeouts: UpstreamTimeouts;
+  /** Largest upstream body accepted, in bytes; 0 or absent = no limit. */
+  max_body_size?: number;
   max_redirects: number;
   breaker: {
     /** Consecutive failures that open the breaker. */

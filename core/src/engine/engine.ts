@@ -30,6 +30,8 @@ export interface EngineDeps {
   /** Local directory for spool files when the blob store has no local temp file. */
   spoolDir: string;
   log: EngineLogger;
+  /** Defaults for the download limits a repository does not set itself (`upstream.*`). */
+  limits?: { maxBodySize?: number; totalSeconds?: number };
 }
 
 const INVALIDATE_CHANNEL = 'aapi:invalidate';
@@ -391,10 +393,13 @@ export class Engine {
       }
       throw new AapiError('AAPI_ERR_UPSTREAM_FAILED', `upstream answered ${status} for ${repo.name}/${path}`, { upstreamStatus: status });
     }
-    const download = await storeDownload(this.deps, repo, path, verdict, res, (entry) =>
+    const download = await storeDownload(this.deps, repo, path, verdict, res, {
       // Bytes already verified are still worth serving when the entry cannot be recorded.
-      this.record(entry).catch((err: unknown) => this.deps.log.warn({ err, repo: repo.name, path }, 'download served but not recorded')),
-    );
+      publish: (entry) =>
+        this.record(entry).catch((err: unknown) => this.deps.log.warn({ err, repo: repo.name, path }, 'download served but not recorded')),
+      maxBytes: repo.config.max_body_size ?? this.deps.limits?.maxBodySize ?? 0,
+      totalMs: (repo.config.timeouts?.total ?? this.deps.limits?.totalSeconds ?? 0) * 1000,
+    });
     // Followers may join until the flight leaves the map; keep the body readable until then.
     download.body.retain();
     flight.resolve({

@@ -16,6 +16,16 @@ export interface StoreDownloadDeps {
   spoolDir: string;
 }
 
+/** What `storeDownload` does besides storing. */
+export interface StoreOptions {
+  /** Makes the entry visible; runs before readers get the final byte. */
+  publish?: (entry: CacheEntry) => Promise<void>;
+  /** Largest body accepted; a longer one fails with AAPI_ERR_UPSTREAM_TOO_LARGE. 0 or absent = none. */
+  maxBytes?: number;
+  /** Milliseconds the whole body may take; 0 or absent = none. */
+  totalMs?: number;
+}
+
 /** A download whose bytes are being stored; `body` is readable at once, `stored` settles when committed. */
 export interface StoringDownload {
   body: GrowingBody;
@@ -25,9 +35,9 @@ export interface StoringDownload {
 /**
  * Starts copying a 200 response into a new blob while clients read it through `body`. The blob
  * is committed only when the length matches the declared Content-Length and the digest matches
- * what the plugin expects; otherwise it is discarded and `stored` rejects. `publish` runs before
- * readers get the final byte, so a client that has a whole body can count on every replica
- * finding the entry.
+ * what the plugin expects, and stays within the size and time limits; otherwise it is discarded
+ * and `stored` rejects. `publish` runs before readers get the final byte, so a client that has a
+ * whole body can count on every replica finding the entry.
  */
 export async function storeDownload(
   deps: StoreDownloadDeps,
@@ -35,9 +45,14 @@ export async function storeDownload(
   path: string,
   verdict: CheckedVerdict,
   res: UpstreamResponse,
-  publish: (entry: CacheEntry) => Promise<void> = async () => {},
+  options: StoreOptions = {},
 ): Promise<StoringDownload> {
+  const { publish = async () => {}, maxBytes = 0, totalMs = 0 } = options;
   const declared = parseLength(res.headers['content-length']);
+  if (maxBytes > 0 && declared !== undefined && declared > maxBytes) {
+    res.body.destroy();
+    throw tooLarge(path, maxBytes);
+  }
   const writer = await deps.blobs.beginWrite();
   let spool: WriteStream | undefined;
   let body: GrowingBody;
@@ -56,7 +71,12 @@ export async function storeDownload(
     res.body.destroy();
     throw new AapiError('AAPI_ERR_STORAGE_UNAVAILABLE', (err as Error).message, { cause: err });
   }
-  const stored = copyBody(writer, spool, body, res, declared, verdict.expectedDigest?.algorithm).then(
+  // A body that trickles in slowly enough never trips the idle timeout; this bounds the whole.
+  const deadline =
+    totalMs > 0
+      ? setTimeout(() => res.body.destroy(new AapiError('AAPI_ERR_UPSTREAM_TIMEOUT', `${path}: download took longer than ${totalMs / 1000}s`)), totalMs)
+      : undefined;
+  const stored = copyBody(writer, spool, body, res, declared, verdict.expectedDigest?.algorithm, maxBytes > 0 ? maxBytes : Infinity).then(
     async (result) => {
       verify(verdict, result, path);
       await writer.commit(result.sha256);
@@ -82,6 +102,7 @@ export async function storeDownload(
       return entry;
     },
   );
+  void stored.finally(() => clearTimeout(deadline)).catch(() => {});
   stored.catch(async (err: Error) => {
     body.fail(err);
     body.release();
@@ -110,6 +131,7 @@ async function copyBody(
   res: UpstreamResponse,
   declared: number | undefined,
   expectedAlgorithm: 'sha1' | 'sha256' | 'sha512' | undefined,
+  maxBytes: number,
 ): Promise<CopyResult> {
   const extraAlgorithm = expectedAlgorithm && expectedAlgorithm !== 'sha256' ? expectedAlgorithm : undefined;
   const sha256 = createHash('sha256');
@@ -127,6 +149,7 @@ async function copyBody(
       if (declared !== undefined && size > declared) {
         throw new AapiError('AAPI_ERR_UPSTREAM_FAILED', `body longer than its Content-Length ${declared}`);
       }
+      if (size > maxBytes) throw tooLarge('body', maxBytes);
       sha256.update(chunk);
       extra?.update(chunk);
       const n = chunk.byteLength;
@@ -163,6 +186,10 @@ async function endStream(stream: Writable): Promise<void> {
     stream.once('error', reject);
     stream.end(() => resolve());
   });
+}
+
+function tooLarge(what: string, maxBytes: number): AapiError {
+  return new AapiError('AAPI_ERR_UPSTREAM_TOO_LARGE', `${what} is larger than the limit of ${maxBytes} bytes (max_body_size)`);
 }
 
 function parseLength(value: string | undefined): number | undefined {

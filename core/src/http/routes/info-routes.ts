@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { redactConfig, redactString } from '../../config/index.js';
+import { diskHealth } from '../disk-health.js';
 import { publicBase } from '../public-base.js';
 import type { ServerContext } from '../server-context.js';
 
@@ -37,17 +38,19 @@ export async function infoRoutes(app: FastifyInstance, ctx: ServerContext): Prom
 
   app.get('/health', async (_request, reply) => {
     const { blobs, meta, coord } = ctx.backends;
-    const [storage, metadata, coordination] = await Promise.all([
+    const [storage, metadata, coordination, ...disks] = await Promise.all([
       check(blobs.kind, () => blobs.ping()),
       check(meta.kind, () => meta.ping()),
       check(coord.kind, () => coord.ping()),
+      ...localDirs(ctx).map(diskHealth),
     ]);
-    // Without coordination the server still serves (single flight per process): degraded, still ready.
+    // Without coordination, or with a full disk, hits are still served: degraded, still ready.
     const serving = storage.ok && metadata.ok;
     reply.code(serving ? 200 : 503);
     return {
-      status: !serving ? 'unavailable' : coordination.ok ? 'ok' : 'degraded',
+      status: !serving ? 'unavailable' : coordination.ok && disks.every((d) => d.ok) ? 'ok' : 'degraded',
       backends: { storage, metadata, coordination },
+      disks,
       plugins: { loaded: ctx.plugins.list().map((p) => p.type), problems: ctx.plugins.problems },
     };
   });
@@ -56,6 +59,12 @@ export async function infoRoutes(app: FastifyInstance, ctx: ServerContext): Prom
     reply.type(ctx.metrics.registry.contentType);
     return ctx.metrics.registry.metrics();
   });
+}
+
+/** The local directories the server writes to: the data directory, and the blob directory when it is elsewhere. */
+function localDirs(ctx: ServerContext): string[] {
+  const { storage, data_dir } = ctx.config;
+  return storage.kind === 'fs' && storage.path !== data_dir ? [data_dir, storage.path] : [data_dir];
 }
 
 async function check(kind: string, ping: () => Promise<void>): Promise<BackendHealth> {
