@@ -14,6 +14,8 @@ export interface RenderedCacheStats {
   /** The most `bytes` has been since the cache was made. */
   peakBytes: number;
   limitBytes: number;
+  /** Renders started; a request answered from memory adds none. */
+  renders: number;
 }
 
 interface Waiter {
@@ -35,6 +37,7 @@ export class RenderedCache {
   readonly #queue: Waiter[] = [];
   #reserved = 0;
   #peak = 0;
+  #renders = 0;
 
   constructor(limitBytes: number) {
     this.#limit = limitBytes;
@@ -59,11 +62,12 @@ export class RenderedCache {
   }
 
   stats(): RenderedCacheStats {
-    return { bytes: this.#size(), peakBytes: this.#peak, limitBytes: this.#limit };
+    return { bytes: this.#size(), peakBytes: this.#peak, limitBytes: this.#limit, renders: this.#renders };
   }
 
   async #run(key: string, bytes: number, render: () => Promise<Rendered>): Promise<Rendered> {
     await this.#reserve(bytes);
+    this.#renders++;
     let rendered: Rendered | undefined;
     try {
       rendered = await render();
