@@ -7,7 +7,7 @@ test('a JSON upstream page is served as HTML or JSON by Accept, under every spel
   const html = await fetch(`${base}/simple/TinyWheel`, { headers: { accept: 'text/html' } });
   t.is(html.status, 200);
   t.is(html.headers.get('content-type'), 'text/html; charset=utf-8');
-  t.is(html.headers.get('vary'), 'Accept');
+  t.is(html.headers.get('vary'), 'Accept, Host', 'the links are built from Host');
   const whl = upstream.dists.get('tinywheel-1.0.0-py3-none-any.whl')!;
   const body = await html.text();
   t.true(body.includes(`href="${base}${whl.path}#sha256=${whl.sha256}"`), body);

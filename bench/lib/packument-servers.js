@@ -24,6 +24,8 @@ function childEnv(extra) {
 function configYaml(npmOriginPort, blobOriginPort) {
   return [
     'log: { level: warn }',
+    // The rewrite loop names a new public base per request with X-Forwarded-Host, as a proxy in front would.
+    'server: { trust_proxy: [127.0.0.1] }',
     'remotes:',
     '  npm:',
     '    type: remote',

@@ -163,3 +163,22 @@ test('every issue is listed, one per line, in a ConfigError with the config erro
 test('an empty list item is reported at its index', (t) => {
   t.deepEqual(issuesOf(t, `${gh}    patterns:\n      - ^a/\n      -\n`), [['remotes.gh.patterns[1]', 'remotes.gh.patterns[1] is empty']]);
 });
+
+test('server.trust_proxy is true, false or a list of proxy addresses, each checked', (t) => {
+  t.deepEqual(parseConfig('server: { trust_proxy: [10.0.0.0/8, "::1", 192.0.2.7, loopback] }\n', { env: {} }).server.trust_proxy, [
+    '10.0.0.0/8',
+    '::1',
+    '192.0.2.7',
+    'loopback',
+  ]);
+  t.is(parseConfig('server: { trust_proxy: "true" }\n', { env: {} }).server.trust_proxy, true);
+  t.is(parseConfig('{}\n', { env: {} }).server.trust_proxy, false);
+  t.deepEqual(issuesOf(t, 'server: { trust_proxy: 3 }\n'), [
+    ['server.trust_proxy', 'server.trust_proxy must be true, false or a list of proxy IPs or CIDRs, got 3'],
+  ]);
+  t.deepEqual(issuesOf(t, 'server: { trust_proxy: [10.0.0.0/33, proxy.example.com, 10.0.0.1/8/1] }\n'), [
+    ['server.trust_proxy[0]', 'server.trust_proxy[0] must be an IP address or CIDR, got "10.0.0.0/33"'],
+    ['server.trust_proxy[1]', 'server.trust_proxy[1] must be an IP address or CIDR, got "proxy.example.com"'],
+    ['server.trust_proxy[2]', 'server.trust_proxy[2] must be an IP address or CIDR, got "10.0.0.1/8/1"'],
+  ]);
+});

@@ -18,7 +18,7 @@ test('a minimal file round-trips with every default filled in', async (t) => {
   const config = await loadConfig(fixture('minimal.yaml'), { env: {}, dataDir: '/srv/aapi' });
   const expected: AppConfig = {
     auth: {},
-    server: { shutdown_timeout: 25 },
+    server: { shutdown_timeout: 25, trust_proxy: false },
     log: { level: 'info' },
     data_dir: '/srv/aapi',
     storage: { kind: 'fs', path: '/srv/aapi' },

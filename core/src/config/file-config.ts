@@ -7,7 +7,7 @@ import type { CacheTtls, UpstreamTimeouts } from './types.js';
 export interface FileConfig {
   public_url?: string;
   auth: { admin_token?: string };
-  server: { shutdown_timeout: number };
+  server: { shutdown_timeout: number; trust_proxy: boolean | string[] };
   log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
   storage?: FileStorage;
   metadata?: { type: 'sqlite' | 'postgres'; path?: string; url?: string };

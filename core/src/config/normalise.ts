@@ -76,7 +76,10 @@ export function normalise(
 
   const config: AppConfig = {
     auth: {},
-    server: { shutdown_timeout: file.server.shutdown_timeout },
+    server: {
+      shutdown_timeout: file.server.shutdown_timeout,
+      trust_proxy: Array.isArray(file.server.trust_proxy) ? [...file.server.trust_proxy] : file.server.trust_proxy,
+    },
     log: { level: file.log.level },
     data_dir: dataDir,
     storage: resolveStorage(file, env, dataDir, issues),

@@ -18,6 +18,8 @@ function validator(): ValidateFunction {
       strict: true,
       // `required` inside if/then names properties declared beside it, which is fine
       strictRequired: false,
+      // server.trust_proxy is `true`, `false` or a list of addresses
+      allowUnionTypes: true,
     });
     // annotation only: the wording used in error messages for this value
     ajv.addKeyword({ keyword: 'x-expected', schemaType: 'string' });

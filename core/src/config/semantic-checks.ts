@@ -1,5 +1,6 @@
 import { formatPath, formatValue, type ConfigIssue } from './config-error.js';
 import type { FileConfig } from './file-config.js';
+import { isProxyAddress } from './proxy-address.js';
 import { redactString } from './redact.js';
 
 const PATTERN_LISTS = ['patterns', 'blocklist', 'mutable_patterns', 'immutable_patterns'] as const;
@@ -17,8 +18,8 @@ function checkHttpUrl(value: string | undefined, path: string, issues: ConfigIss
 }
 
 /**
- * What the schema cannot say: regular expressions compile, URLs parse, virtual members exist
- * and share the virtual's package type, and no name is both a remote and a virtual (docker's
+ * What the schema cannot say: regular expressions compile, URLs and proxy addresses parse,
+ * virtual members exist and share the virtual's package type, and no name is both a remote and a virtual (docker's
  * /v2/{repo} has one namespace for both).
  */
 export function semanticChecks(config: FileConfig): ConfigIssue[] {
@@ -26,6 +27,13 @@ export function semanticChecks(config: FileConfig): ConfigIssue[] {
   checkHttpUrl(config.public_url, 'public_url', issues);
   checkHttpUrl(config.upstream.proxy, 'upstream.proxy', issues);
   if (config.storage?.type === 's3') checkHttpUrl(config.storage.endpoint, 'storage.endpoint', issues);
+  const trusted = config.server.trust_proxy;
+  if (Array.isArray(trusted)) {
+    trusted.forEach((value, i) => {
+      const path = formatPath(['server', 'trust_proxy', i]);
+      if (!isProxyAddress(value)) issues.push({ path, message: `${path} must be an IP address or CIDR, got ${formatValue(value)}` });
+    });
+  }
 
   for (const [name, repo] of Object.entries(config.remotes)) {
     if (repo.type === 'remote') checkHttpUrl(repo.base_url, formatPath(['remotes', name, 'base_url']), issues);

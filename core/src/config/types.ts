@@ -93,6 +93,11 @@ export interface AppConfig {
   server: {
     /** Seconds in-flight transfers get to finish after SIGTERM. */
     shutdown_timeout: number;
+    /**
+     * Peers whose X-Forwarded-Host / X-Forwarded-Proto are believed: none, any, or these proxy
+     * addresses (IPs, CIDRs, or proxy-addr's `loopback` / `linklocal` / `uniquelocal`).
+     */
+    trust_proxy: boolean | string[];
   };
   log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
   /** Directory for the embedded backends and temporary files. */

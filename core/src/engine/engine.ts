@@ -11,6 +11,7 @@ import { isUnreachable, type UpstreamClient, type UpstreamResponse } from '../up
 import { Flight, type FlightOutcome } from './flight.js';
 import { HotCache } from './hot-cache.js';
 import { IndexDocuments, type IndexDocument, type RequestView } from './index-documents.js';
+import type { RenderedCacheStats } from './rendered-cache.js';
 import type { RepoRuntime } from './repo-runtime.js';
 import { etagOf, servedFacts, type CacheStatus, type Served } from './served.js';
 import { hashBlob } from './hash-blob.js';
@@ -105,6 +106,11 @@ export class Engine {
     this.stopping.abort(new AapiError('AAPI_ERR_SHUTTING_DOWN', 'download abandoned'));
     clearInterval(this.retrySubscribe);
     await this.unsubscribe?.();
+  }
+
+  /** Bytes the rewritten-document cache holds (running renders included) against its bound. */
+  renderedStats(): RenderedCacheStats {
+    return this.documents.renderedStats();
   }
 
   /**

@@ -4,6 +4,7 @@ import type { ArtifactFacts, Classification, ExpectedDigest, InspectContext, Rew
 import { AapiError } from '../errors.js';
 import type { CacheEntry } from '../metadata/metadata-store.js';
 import type { WorkerPool } from '../workers/index.js';
+import { RenderedCache, type Rendered, type RenderedCacheStats } from './rendered-cache.js';
 import type { RepoRuntime } from './repo-runtime.js';
 import type { CacheStatus, Served } from './served.js';
 
@@ -33,14 +34,14 @@ export interface DocumentSource {
 /** The client-facing side of a request: who asks (for URLs in rewritten documents) and what they accept. */
 export interface RequestView {
   headers?: Readonly<Record<string, string | undefined>>;
-  /** Public URL of the repository as the client addresses it, without a trailing slash. */
-  publicBase?: string;
-}
-
-interface Rendered {
-  body: Buffer;
-  contentType: string | undefined;
-  etag: string;
+  /**
+   * Public URL of the repository as the client addresses it, without a trailing slash. Called
+   * only for rewritten documents, before anything is fetched; it throws for a request whose
+   * origin headers are invalid.
+   */
+  publicBase?: () => string;
+  /** The request headers `publicBase` depends on, named in Vary beside Accept. */
+  publicBaseVary?: readonly string[];
 }
 
 const RENDERED_CACHE_BYTES = 128 * 1024 * 1024;
@@ -56,11 +57,7 @@ const DIGEST_STRENGTH = { sha512: 3, sha256: 2, sha1: 1 } as const;
  * large document does no parsing at all.
  */
 export class IndexDocuments {
-  private readonly rendered = new LRUCache<string, Rendered>({
-    maxSize: RENDERED_CACHE_BYTES,
-    sizeCalculation: (r) => Math.max(1, r.body.byteLength),
-  });
-  private readonly rendering = new Map<string, Promise<Rendered>>();
+  private readonly rendered = new RenderedCache(RENDERED_CACHE_BYTES);
   private readonly facts = new LRUCache<string, Promise<Record<string, ArtifactFacts>>>({ max: FACTS_CACHE_DOCUMENTS });
   /** Stored documents (digest and index kind) the plugin could not read, with the error to answer. */
   private readonly unreadable = new LRUCache<string, AapiError>({ max: FACTS_CACHE_DOCUMENTS, ttl: UNREADABLE_TTL_MS });
@@ -72,9 +69,10 @@ export class IndexDocuments {
 
   /** Serves an index document rewritten for this request. */
   async serve(repo: RepoRuntime, path: string, verdict: Classification & { index: string }, request: RequestView): Promise<Served> {
+    const publicBase = request.publicBase?.() ?? '';
     const doc = await this.source.document(repo, path, verdict);
     const ctx: RewriteContext = {
-      publicBase: request.publicBase ?? '',
+      publicBase,
       repo: repo.name,
       upstreamBase: repo.config.base_url,
       options: repo.config.options,
@@ -85,7 +83,8 @@ export class IndexDocuments {
     const known = this.unreadable.get(`${doc.entry.digest}\u0000${verdict.index}`);
     if (known) throw known;
     const key = [doc.entry.digest, ctx.publicBase, ctx.variant, ctx.quarantineCutoff ?? ''].join('\u0000');
-    const rendered = this.rendered.get(key) ?? (await this.render(key, repo, verdict.index, doc.entry, ctx));
+    // The rewritten copy is about the stored size; the cache reserves that while it renders.
+    const rendered = await this.rendered.obtain(key, doc.entry.size, () => this.render(key, repo, verdict.index, doc.entry, ctx));
     const body = rendered.body;
     return {
       cache: doc.cache,
@@ -95,7 +94,7 @@ export class IndexDocuments {
       contentType: rendered.contentType ?? doc.entry.contentType,
       etag: rendered.etag,
       lastModified: doc.entry.upstreamLastModified ?? new Date(doc.entry.storedAt).toUTCString(),
-      vary: 'Accept',
+      vary: ['Accept', ...(request.publicBaseVary ?? [])].join(', '),
       open: async (range) => (range ? body.subarray(range.start, range.end + 1) : body),
       discard() {},
     };
@@ -170,27 +169,22 @@ export class IndexDocuments {
     return unreadable;
   }
 
-  /** Rewrites once per key however many requests ask at the same time. */
-  private render(key: string, repo: RepoRuntime, index: string, entry: CacheEntry, ctx: RewriteContext): Promise<Rendered> {
-    let pending = this.rendering.get(key);
-    if (!pending) {
-      pending = (async () => {
-        const body = await this.source.bytes(entry);
-        const task = repo.plugin.rewriters[index]!;
-        let result: RewriteResult;
-        try {
-          result = await this.pool.run<{ body: Uint8Array; ctx: RewriteContext }, RewriteResult>(task, { body, ctx });
-        } catch (err) {
-          throw this.rewriteError(repo, index, entry, err);
-        }
-        const out = Buffer.from(result.body.buffer, result.body.byteOffset, result.body.byteLength);
-        const rendered = { body: out, contentType: result.contentType, etag: `"${createHash('sha256').update(key).digest('hex').slice(0, 40)}"` };
-        this.rendered.set(key, rendered);
-        return rendered;
-      })().finally(() => this.rendering.delete(key));
-      this.rendering.set(key, pending);
+  /** What the rendered-document cache holds against its bound. */
+  renderedStats(): RenderedCacheStats {
+    return this.rendered.stats();
+  }
+
+  private async render(key: string, repo: RepoRuntime, index: string, entry: CacheEntry, ctx: RewriteContext): Promise<Rendered> {
+    const body = await this.source.bytes(entry);
+    const task = repo.plugin.rewriters[index]!;
+    let result: RewriteResult;
+    try {
+      result = await this.pool.run<{ body: Uint8Array; ctx: RewriteContext }, RewriteResult>(task, { body, ctx });
+    } catch (err) {
+      throw this.rewriteError(repo, index, entry, err);
     }
-    return pending;
+    const out = Buffer.from(result.body.buffer, result.body.byteOffset, result.body.byteLength);
+    return { body: out, contentType: result.contentType, etag: `"${createHash('sha256').update(key).digest('hex').slice(0, 40)}"` };
   }
 }
 

@@ -30,6 +30,8 @@ export async function buildApp(ctx: ServerContext, logger: FastifyBaseLogger): P
     // One line per request comes from the onResponse hook below instead of fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
+    // X-Forwarded-Host / -Proto only from the configured proxies (request.host, .protocol, .ip).
+    trustProxy: ctx.config.server.trust_proxy,
     forceCloseConnections: 'idle',
     exposeHeadRoutes: true,
     // Malformed percent-encoding never reaches a route; answer it in the product's error format.

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RepoRuntime } from '../../engine/index.js';
 import { AapiError } from '../../errors.js';
 import { requireAdmin } from '../auth.js';
-import { publicBase } from '../public-base.js';
+import { requestView } from '../public-base.js';
 import { fileNameOf, REPOSITORY_PREFIX as PREFIX, splitRepoUrl } from '../repo-path.js';
 import { sendServed } from '../send-served.js';
 import type { ServerContext } from '../server-context.js';
@@ -28,10 +28,7 @@ export async function repositoryRoutes(app: FastifyInstance, ctx: ServerContext)
     url: `${PREFIX}*`,
     handler: async (request, reply) => {
       const { repo, path } = target(request);
-      const served = await ctx.engine.get(repo, path, {
-        headers: request.headers as Record<string, string | undefined>,
-        publicBase: `${publicBase(request, ctx.config.public_url)}${PREFIX}${repo.name}`,
-      });
+      const served = await ctx.engine.get(repo, path, requestView(request, ctx.config, `${PREFIX}${repo.name}`));
       return sendServed(request, reply, served, fileNameOf(path));
     },
   });

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Served } from '../../engine/index.js';
 import { AapiError, isAapiError } from '../../errors.js';
-import { publicBase } from '../public-base.js';
+import { requestView } from '../public-base.js';
 import { fileNameOf, splitRepoUrl } from '../repo-path.js';
 import { sendServed } from '../send-served.js';
 import type { ServerContext } from '../server-context.js';
@@ -19,10 +19,7 @@ export async function virtualRoutes(app: FastifyInstance, ctx: ServerContext): P
       if (!virtual) throw new AapiError('AAPI_ERR_REPO_NOT_FOUND', name);
       request.aapi = { repo: name, path };
       // Rewritten documents point back at the virtual repository, so follow-up downloads try every member too.
-      const view = {
-        headers: request.headers as Record<string, string | undefined>,
-        publicBase: `${publicBase(request, ctx.config.public_url)}${PREFIX}${name}`,
-      };
+      const view = requestView(request, ctx.config, `${PREFIX}${name}`);
       let lastMiss: AapiError | undefined;
       for (const memberName of virtual.members) {
         const member = ctx.repos.get(memberName);
