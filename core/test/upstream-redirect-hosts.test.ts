@@ -94,3 +94,31 @@ test('a refused redirect is not an upstream failure for the breaker', async (t) 
   t.is(strict.breakerState(`${start.url}/go`), 'closed');
   t.is(strict.breakerState(`http://localhost:${otherPort}/land`), 'closed');
 });
+
+test('a pooled connection opened without the check is not reused by a redirect hop', async (t) => {
+  const { start, other, otherPort, client } = await twoServers(t, (port) => `http://localhost:${port}/land`);
+  // A direct request to localhost leaves a keep-alive socket to it in the pool.
+  const direct = await client.request(`http://localhost:${otherPort}/land`);
+  await readAll(direct.body);
+  const err = await t.throwsAsync(client.request(`${start.url}/go`));
+  t.is(codeOf(err), 'AAPI_ERR_UPSTREAM_REDIRECT_REFUSED');
+  t.is(other.hits('/land'), 1, 'only the direct request');
+});
+
+test('behind a wildcard listener every loopback and interface address on its port is this server', async (t) => {
+  const { start, other, otherPort } = await twoServers(t, (port) => `http://127.0.0.1:${port}/land`);
+  // As if this server listened on 0.0.0.0 at the other server's port; the host is allowed, so
+  // only the self check can refuse it.
+  const client = new UpstreamClient(upstreamConfig(), { listening: () => [{ address: '0.0.0.0', port: Number(otherPort) }] });
+  t.teardown(() => client.close());
+  const err = await t.throwsAsync(client.request(`${start.url}/go`, { redirectHosts: ['127.0.0.1'] }));
+  t.is(codeOf(err), 'AAPI_ERR_UPSTREAM_REDIRECT_REFUSED');
+  t.regex(err?.message ?? '', /points back at this server/);
+  t.is(other.requests.length, 0);
+
+  // The same listener on another port is not this server.
+  const elsewhere = new UpstreamClient(upstreamConfig(), { listening: () => [{ address: '::', port: Number(otherPort) + 1 }] });
+  t.teardown(() => elsewhere.close());
+  const res = await elsewhere.request(`${start.url}/go`, { redirectHosts: ['127.0.0.1'] });
+  t.is((await readAll(res.body)).toString(), 'landed');
+});
