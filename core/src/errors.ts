@@ -21,6 +21,8 @@ export const ERROR_CODES = {
   AAPI_ERR_UPSTREAM_DOCUMENT: { status: 502, message: 'Upstream sent an unreadable document: %s' },
   AAPI_ERR_INDEX_UNAVAILABLE: { status: 502, message: 'Index unavailable: %s' },
   AAPI_ERR_UPSTREAM_UNREACHABLE: { status: 502, message: 'Upstream unreachable: %s' },
+  AAPI_ERR_UPSTREAM_REDIRECT_REFUSED: { status: 502, message: 'Upstream redirect refused: %s' },
+  AAPI_ERR_LOOP_DETECTED: { status: 508, message: 'Request loop detected: %s' },
   AAPI_ERR_UPSTREAM_BREAKER_OPEN: { status: 503, message: 'Upstream marked down after repeated failures: %s' },
   AAPI_ERR_UPSTREAM_TIMEOUT: { status: 504, message: 'Upstream timed out: %s' },
   AAPI_ERR_STORAGE_UNAVAILABLE: { status: 503, message: 'Blob storage unavailable: %s' },

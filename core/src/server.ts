@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
 import { definePlugin, type ArtifactPlugin } from '@artifactapi/plugin-sdk';
@@ -7,9 +9,11 @@ import type { AppConfig, VirtualConfig } from './config/index.js';
 import { Engine, HotCache, RepoRuntime } from './engine/index.js';
 import { createBackends } from './backends.js';
 import { buildApp } from './http/app.js';
+import { viaValue } from './http/loop-guard.js';
 import { Metrics } from './http/metrics.js';
 import type { ServerContext } from './http/server-context.js';
 import { PluginRegistry } from './plugins/index.js';
+import type { ListenAddress } from './upstream/index.js';
 import { UpstreamClient } from './upstream/upstream-client.js';
 import { WorkerPool } from './workers/index.js';
 
@@ -46,7 +50,14 @@ export async function createServer(options: CreateServerOptions): Promise<Artifa
   const spoolDir = join(config.data_dir, 'spool');
   await rm(spoolDir, { recursive: true, force: true });
   await mkdir(spoolDir, { recursive: true });
-  const upstream = new UpstreamClient(config.upstream, breakerStore ? { breakerStore } : {});
+  const via = viaValue(randomBytes(6).toString('hex'));
+  // The app listens after this returns (serve.ts, tests on port 0): its addresses are asked per redirect.
+  let listening: () => readonly ListenAddress[] = () => [];
+  const upstream = new UpstreamClient(config.upstream, {
+    ...(breakerStore ? { breakerStore } : {}),
+    listening: () => listening(),
+    via,
+  });
   const pool = new WorkerPool({ size: config.workers.size });
   const engine = new Engine({
     blobs,
@@ -76,8 +87,11 @@ export async function createServer(options: CreateServerOptions): Promise<Artifa
     backends: { blobs, meta, coord },
     metrics: new Metrics(),
     version: await coreVersion(),
+    via,
   };
   const app = await buildApp(context, logger);
+  // A unix socket (a string) cannot be the target of a redirect.
+  listening = () => app.addresses().filter((a): a is AddressInfo => typeof a !== 'string');
 
   let closing: Promise<void> | undefined;
   const close = () =>

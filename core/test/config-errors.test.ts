@@ -67,6 +67,15 @@ test('a remote base_url must be an http(s) URL', (t) => {
   ]);
 });
 
+test('a redirect_hosts entry that is no host or host:port names its index', (t) => {
+  t.deepEqual(issuesOf(t, `${gh}    redirect_hosts: ['objects.example.com', 'http://cdn.example.com/']\n`), [
+    [
+      'remotes.gh.redirect_hosts[1]',
+      'remotes.gh.redirect_hosts[1] must be a host name or address, optionally with :port (IPv6 in brackets), got "http://cdn.example.com/"',
+    ],
+  ]);
+});
+
 test('a regular expression that does not compile names its list and index', (t) => {
   const issues = issuesOf(t, `${gh}    patterns: [^ok/, "(unclosed"]\n    blocklist: ["[z-a]"]\n`);
   t.deepEqual(

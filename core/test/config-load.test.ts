@@ -38,6 +38,7 @@ test('a minimal file round-trips with every default filled in', async (t) => {
         type: 'remote',
         package: 'generic',
         base_url: 'https://github.com',
+        redirect_hosts: [],
         patterns: [],
         blocklist: [],
         mutable_patterns: [],

@@ -44,6 +44,7 @@ export interface FileRepo {
   package: string;
   base_url?: string;
   files_url?: string;
+  redirect_hosts: string[];
   patterns: string[];
   blocklist: string[];
   mutable_patterns: string[];

@@ -18,6 +18,7 @@ function normaliseRepo(name: string, repo: FileRepo, written: unknown): RepoConf
     type: repo.type,
     package: repo.package,
     base_url: repo.type === 'remote' && repo.base_url !== undefined ? stripSlashes(repo.base_url) : '',
+    redirect_hosts: [...repo.redirect_hosts],
     patterns: repo.patterns,
     blocklist: repo.blocklist,
     mutable_patterns: repo.mutable_patterns,

@@ -27,6 +27,8 @@ export interface RepoConfig {
   package: string;
   /** Upstream base URL without trailing slash; empty for local repositories. */
   base_url: string;
+  /** Hosts (`host` or `host:port`) a redirect may reach at a non-public address, besides base_url's and files_url's. */
+  redirect_hosts: string[];
   patterns: string[];
   blocklist: string[];
   mutable_patterns: string[];

@@ -376,6 +376,7 @@ export class Engine {
         headers,
         credentials: username !== undefined ? { username, password: password ?? '' } : undefined,
         timeouts: repo.config.timeouts,
+        redirectHosts: repo.redirectHosts,
         signal: this.stopping.signal,
       });
     } catch (err) {

@@ -2,6 +2,7 @@ import type { ArtifactPlugin, Classification, HookContext } from '@artifactapi/p
 import type { RepoConfig } from '../config/types.js';
 import { AapiError } from '../errors.js';
 import { RepoPolicy } from './policy.js';
+import { portOf } from '../upstream/index.js';
 import { assertSameOrigin } from './path.js';
 
 /** One configured repository with its plugin and compiled rules, built once at start. */
@@ -10,6 +11,8 @@ export class RepoRuntime {
   readonly hookContext: HookContext;
   private readonly policy: RepoPolicy;
   private readonly allowedOrigins: string[];
+  /** Where an upstream redirect may go even at a non-public address: the configured upstream hosts and `redirect_hosts`. */
+  readonly redirectHosts: readonly string[];
 
   constructor(
     readonly config: RepoConfig,
@@ -28,9 +31,11 @@ export class RepoRuntime {
       },
       log,
     };
-    this.allowedOrigins = [config.base_url, config.options.files_url]
+    const upstreams = [config.base_url, config.options.files_url]
       .filter((u): u is string => typeof u === 'string' && u.length > 0)
-      .map((u) => new URL(u).origin);
+      .map((u) => new URL(u));
+    this.allowedOrigins = upstreams.map((u) => u.origin);
+    this.redirectHosts = [...upstreams.map((u) => `${u.hostname}:${portOf(u)}`), ...config.redirect_hosts];
   }
 
   get isLocal(): boolean {

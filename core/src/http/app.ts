@@ -3,6 +3,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import { AapiError } from '../errors.js';
 import { errorHandler } from './error-handler.js';
 import { HotPath } from './hot-path.js';
+import { refuseOwnRequests } from './loop-guard.js';
 import './request-context.js';
 import { recordRequest } from './request-log.js';
 import { infoRoutes } from './routes/info-routes.js';
@@ -48,6 +49,7 @@ export async function buildApp(ctx: ServerContext, logger: FastifyBaseLogger): P
     done();
   });
   app.setErrorHandler(errorHandler);
+  refuseOwnRequests(app, ctx.via);
   app.setNotFoundHandler((request, reply) => {
     reply.code(404).send({ error: { code: 'AAPI_ERR_NOT_FOUND', message: `No route for ${request.method} ${request.url.split('?')[0]}` } });
   });

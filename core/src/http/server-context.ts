@@ -16,4 +16,6 @@ export interface ServerContext {
   backends: { blobs: BlobStore; meta: MetadataStore; coord: Coordinator };
   metrics: Metrics;
   version: string;
+  /** The `Via` value on this server's upstream requests; a request carrying it is a loop. */
+  via: string;
 }

@@ -1,12 +1,12 @@
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import type { Agent as HttpAgent, AgentOptions } from 'node:http';
-import { isIP } from 'node:net';
+import { isIP, type LookupFunction } from 'node:net';
 import { createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
 import { AapiError } from '../errors.js';
 import { TunnelAgent, type TunnelProxy } from './connect-tunnel.js';
 import { POOL_OPTIONS as POOL, PoolAgent, SecurePoolAgent } from './pool-agents.js';
-import { basicAuth } from './request-target.js';
+import { basicAuth, portOf } from './request-target.js';
 
 /** How to send one request: which agent, where to connect, and what to put on the request line. */
 export interface Route {
@@ -22,6 +22,8 @@ export interface Route {
   servername?: string;
   /** `host`, plus `proxy-authorization` for absolute-URI requests to a proxy with credentials. */
   headers: Record<string, string>;
+  /** A checking DNS lookup for a redirect hop, with the pool tag of the sockets it connects. */
+  guard?: { lookup: LookupFunction; poolTag: string };
 }
 
 interface ProxyAgents {
@@ -140,10 +142,6 @@ function parseProxy(raw: string): TunnelProxy {
   if (url.username === '' && url.password === '') return { url };
   const authorization = basicAuth({ username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) });
   return { url, authorization };
-}
-
-function portOf(url: URL): number {
-  return Number(url.port || (url.protocol === 'https:' ? 443 : 80));
 }
 
 function unbracket(hostname: string): string {

@@ -4,6 +4,7 @@ import type { Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
 import type { Route } from './agents.js';
 import { TUNNEL_TIMEOUT_OPTION } from './connect-tunnel.js';
+import { POOL_TAG_OPTION } from './pool-agents.js';
 import type { TimeoutKind } from './upstream-errors.js';
 
 /** Sockets whose connection (and TLS handshake) completed; they are ready for any later request. */
@@ -52,6 +53,7 @@ export function startExchange(route: Route, options: ExchangeOptions): Promise<I
     ...(route.servername !== undefined ? { servername: route.servername } : {}),
     // Read by TunnelAgent so that an unanswered CONNECT does not outlive the request's timer.
     ...{ [TUNNEL_TIMEOUT_OPTION]: options.connectMs },
+    ...(route.guard ? { lookup: route.guard.lookup, [POOL_TAG_OPTION]: route.guard.poolTag } : {}),
   });
   return new Promise<IncomingMessage>((resolve, reject) => {
     const { signal } = options;

@@ -1,4 +1,4 @@
-import { Agent as HttpAgent, type AgentOptions, type ClientRequest } from 'node:http';
+import { Agent as HttpAgent, type AgentOptions, type ClientRequest, type ClientRequestArgs } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { Duplex } from 'node:stream';
 
@@ -18,6 +18,17 @@ function strayData(this: Duplex): void {
   this.destroy();
 }
 
+/**
+ * Request option that names a connect-time check (see RedirectGuard): sockets connected under
+ * one are pooled apart, so a request never reuses a socket whose address nobody checked.
+ */
+export const POOL_TAG_OPTION = 'aapiPoolTag';
+
+function poolName(name: string, options: ClientRequestArgs | undefined): string {
+  const tag = (options as Record<string, unknown> | undefined)?.[POOL_TAG_OPTION];
+  return typeof tag === 'string' ? `${name}:${tag}` : name;
+}
+
 function keepIdle(socket: Duplex): boolean {
   if (socket.readableLength > 0) return false;
   socket.on('data', strayData);
@@ -28,6 +39,10 @@ function keepIdle(socket: Duplex): boolean {
 
 /** http.Agent whose idle sockets are closed when the server sends anything on them. */
 export class PoolAgent extends HttpAgent {
+  override getName(options?: ClientRequestArgs): string {
+    return poolName(super.getName(options), options);
+  }
+
   override keepSocketAlive(socket: Duplex): boolean {
     return keepIdle(socket) && (super.keepSocketAlive(socket) as unknown as boolean);
   }
@@ -40,6 +55,10 @@ export class PoolAgent extends HttpAgent {
 
 /** https.Agent whose idle sockets are closed when the server sends anything on them. */
 export class SecurePoolAgent extends HttpsAgent {
+  override getName(options?: ClientRequestArgs): string {
+    return poolName(super.getName(options), options);
+  }
+
   override keepSocketAlive(socket: Duplex): boolean {
     return keepIdle(socket) && (super.keepSocketAlive(socket) as unknown as boolean);
   }

@@ -42,3 +42,8 @@ export function basicAuth(credentials: { username: string; password: string }): 
 export function safeUrl(url: URL): string {
   return `${url.protocol}//${url.host}${url.pathname}`;
 }
+
+/** The port a URL connects to, the scheme's default when it names none. */
+export function portOf(url: URL): number {
+  return Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+}

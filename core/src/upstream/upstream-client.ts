@@ -1,14 +1,15 @@
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { UpstreamConfig, UpstreamTimeouts } from '../config/types.js';
-import { AapiError } from '../errors.js';
+import { AapiError, isAapiError } from '../errors.js';
 import { Agents } from './agents.js';
 import type { BreakerStore } from './breaker-store.js';
 import { CircuitBreaker, type BreakerState, type BreakerTicket } from './circuit-breaker.js';
 import { StaleSocketError, startExchange } from './exchange.js';
 import { idleBody } from './idle-body.js';
 import { ProxyRules } from './proxy-rules.js';
-import { basicAuth, parseTarget, safeUrl } from './request-target.js';
+import { RedirectGuard, type HopGuard, type ListenAddress } from './redirect-guard.js';
+import { basicAuth, parseTarget, portOf, safeUrl } from './request-target.js';
 import { timeoutError, toUpstreamError, type TimeoutKind, type TimeoutLimits } from './upstream-errors.js';
 
 /** One request to an upstream. */
@@ -20,6 +21,12 @@ export interface UpstreamRequestOptions {
   credentials?: { username: string; password: string };
   /** Per-repository override of `config.timeouts`, in seconds. */
   timeouts?: Partial<UpstreamTimeouts>;
+  /**
+   * Hosts a redirect may reach even at a loopback, private or other non-public address:
+   * `host` (any port) or `host:port`, IPv6 in brackets. The requested URL's own host and port
+   * always may.
+   */
+  redirectHosts?: readonly string[];
   signal?: AbortSignal;
 }
 
@@ -48,6 +55,10 @@ export interface UpstreamClientOptions {
   now?: () => number;
   /** Where breaker state lives; defaults to this process's memory. */
   breakerStore?: BreakerStore;
+  /** The addresses this server listens on, asked at each redirect: a redirect there is refused. */
+  listening?: () => readonly ListenAddress[];
+  /** Sent as `Via` on every request (e.g. `1.1 artifactapi-<id>`), so the server can spot its own requests coming back. */
+  via?: string;
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
@@ -66,6 +77,8 @@ export class UpstreamClient {
   private readonly proxies: ProxyRules;
   private readonly breaker: CircuitBreaker;
   private readonly maxRedirects: number;
+  private readonly guard: RedirectGuard;
+  private readonly via: string | undefined;
   private closed = false;
 
   constructor(
@@ -81,13 +94,17 @@ export class UpstreamClient {
       ...(options.breakerStore ? { store: options.breakerStore } : {}),
     });
     this.maxRedirects = config.max_redirects ?? DEFAULT_MAX_REDIRECTS;
+    this.guard = new RedirectGuard(options.listening ?? (() => []));
+    this.via = options.via;
   }
 
   /**
    * Sends a GET or HEAD and follows redirects. Rejects with AAPI_ERR_UPSTREAM_UNREACHABLE
    * (refused, reset, DNS, TLS), AAPI_ERR_UPSTREAM_TIMEOUT (connect, headers),
-   * AAPI_ERR_UPSTREAM_BREAKER_OPEN (fail fast, no traffic) or AAPI_ERR_UPSTREAM_FAILED (too many
-   * redirects, bad URL, client closed); with the signal's reason when the caller aborts.
+   * AAPI_ERR_UPSTREAM_BREAKER_OPEN (fail fast, no traffic), AAPI_ERR_UPSTREAM_REDIRECT_REFUSED (a
+   * redirect to this server or to a non-public address of a host not allowed, see RedirectGuard)
+   * or AAPI_ERR_UPSTREAM_FAILED (too many redirects, bad URL, client closed); with the signal's
+   * reason when the caller aborts.
    */
   async request(rawUrl: string, options: UpstreamRequestOptions = {}): Promise<UpstreamResponse> {
     if (this.closed) throw new AapiError('AAPI_ERR_UPSTREAM_FAILED', 'the upstream client is closed');
@@ -95,14 +112,17 @@ export class UpstreamClient {
     const method = options.method ?? 'GET';
     const target = parseTarget(rawUrl);
     const { common, bound } = splitHeaders(options.headers);
+    if (this.via !== undefined) common.via = this.via;
     const credentials = options.credentials ?? target.credentials;
     if (bound.authorization === undefined && credentials) bound.authorization = basicAuth(credentials);
 
     const origin = target.url.origin;
+    const allowed = [`${target.url.hostname}:${portOf(target.url)}`, ...(options.redirectHosts ?? [])];
     let url = target.url;
+    let guard: HopGuard | undefined;
     for (let redirects = 0; ; redirects += 1) {
       const headers = url.origin === origin ? { ...common, ...bound } : common;
-      const res = await this.send(url, method, headers, limits, options.signal);
+      const res = await this.send(url, method, headers, limits, options.signal, guard);
       const location = REDIRECTS.has(res.statusCode ?? 0) ? res.headers.location : undefined;
       if (location === undefined) return this.wrap(res, url, limits, options.signal);
 
@@ -111,6 +131,7 @@ export class UpstreamClient {
         throw new AapiError('AAPI_ERR_UPSTREAM_FAILED', `too many redirects (more than ${this.maxRedirects}) from ${safeUrl(target.url)}`);
       }
       url = nextUrl(location, url);
+      guard = this.guard.check(url, allowed, this.proxies.proxyFor(url) !== undefined);
     }
   }
 
@@ -139,6 +160,7 @@ export class UpstreamClient {
     headers: Record<string, string>,
     limits: TimeoutLimits,
     signal: AbortSignal | undefined,
+    guard: HopGuard | undefined,
   ): Promise<IncomingMessage> {
     const ticket = await this.breaker.admit(url.origin);
     const exchange = {
@@ -153,7 +175,8 @@ export class UpstreamClient {
     for (let attempt = 0; ; attempt += 1) {
       let pending: Promise<IncomingMessage>;
       try {
-        pending = startExchange(this.agents.route(url, this.proxies.proxyFor(url)), exchange);
+        const route = this.agents.route(url, this.proxies.proxyFor(url));
+        pending = startExchange(guard ? { ...route, guard } : route, exchange);
       } catch (err) {
         // Our request was malformed (e.g. a bad header value, a bad proxy URL): not the upstream's health.
         await ticket.release();
@@ -185,6 +208,11 @@ export class UpstreamClient {
     if (signal?.aborted) {
       await ticket.release();
       return signal.reason ?? err;
+    }
+    // Our own refusal at DNS time: nothing was sent, and it says nothing of the upstream's health.
+    if (isAapiError(err) && err.code === 'AAPI_ERR_UPSTREAM_REDIRECT_REFUSED') {
+      await ticket.release();
+      return err;
     }
     await ticket.fail();
     return toUpstreamError(err, safeUrl(url));
