@@ -4,6 +4,7 @@ import type { ArtifactFacts, Classification, ExpectedDigest, InspectContext, Rew
 import { AapiError } from '../errors.js';
 import type { CacheEntry } from '../metadata/metadata-store.js';
 import type { WorkerPool } from '../workers/index.js';
+import { canonicalEncoding } from './path-encoding.js';
 import type { RepoRuntime } from './repo-runtime.js';
 import type { CacheStatus, Served } from './served.js';
 
@@ -113,9 +114,12 @@ export class IndexDocuments {
     let facts = this.facts.get(key);
     if (!facts) {
       const ctx: InspectContext = { repo: repo.name, upstreamBase: repo.config.base_url, options: repo.config.options, path: indexPath };
-      facts = this.source.bytes(doc.entry).then((body) =>
-        this.pool.run<{ body: Uint8Array; ctx: InspectContext }, Record<string, ArtifactFacts>>(repo.plugin.inspectors[index]!, { body, ctx }),
-      );
+      facts = this.source
+        .bytes(doc.entry)
+        .then((body) =>
+          this.pool.run<{ body: Uint8Array; ctx: InspectContext }, Record<string, ArtifactFacts>>(repo.plugin.inspectors[index]!, { body, ctx }),
+        )
+        .then((found) => byCanonicalPath(repo, found));
       this.facts.set(key, facts);
       facts.catch(() => this.facts.delete(key));
     }
@@ -144,6 +148,25 @@ export class IndexDocuments {
     }
     return pending;
   }
+}
+
+/**
+ * Facts keyed by the path a request for each artifact arrives as (canonical encoding, then the
+ * plugin's canonicalPath), however the index spelled its URL: a miss would skip verification and
+ * quarantine. A key the plugin cannot canonicalise stays as listed.
+ */
+function byCanonicalPath(repo: RepoRuntime, facts: Record<string, ArtifactFacts>): Record<string, ArtifactFacts> {
+  const out: Record<string, ArtifactFacts> = Object.create(null) as Record<string, ArtifactFacts>;
+  for (const [path, fact] of Object.entries(facts)) {
+    let key = path;
+    try {
+      key = repo.canonicalPath(canonicalEncoding(path));
+    } catch {
+      // keep the spelling as listed
+    }
+    out[key] = fact;
+  }
+  return out;
 }
 
 /** The quarantine cutoff, rounded down to the minute so rewritten documents stay cacheable. */
