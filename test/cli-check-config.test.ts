@@ -21,6 +21,7 @@ const invalid: [file: string, keyPath: string, detail: RegExp][] = [
   ['bad-regex.yaml', 'remotes.x.patterns[1]', /regular expression/],
   ['unknown-member.yaml', 'virtuals.all.members[1]', /"nope"/],
   ['missing-var.yaml', 'remotes.x.password', /AAPI_E2E_UNSET_VARIABLE.*not set/],
+  ['credentials-twice.yaml', 'remotes.x.base_url', /carries credentials and remotes\.x\.password is set too/],
 ];
 
 for (const [file, keyPath, detail] of invalid) {

@@ -1,10 +1,17 @@
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { startUpstream } from '@artifactapi/plugin-sdk/testkit';
 import { startServe } from './helpers/serve-process.js';
 import { tempDir, writeConfig } from './helpers/temp-dir.js';
 import { chartArchive, chartUrls, helmConfig, indexYaml, sha256 } from './helm-chart-repo.js';
 
 const DAY = 86_400_000;
+
+/** Serves a helm remote with a 7-day quarantine over `upstreamUrl`; resolves to its repository URL. */
+async function serveCharts(t: ExecutionContext, upstreamUrl: string): Promise<string> {
+  const config = await writeConfig(await tempDir(t), helmConfig(upstreamUrl, 'quarantine_days: 7'));
+  const proc = await startServe(t, { config });
+  return `${proc.url}/api/v1/remote/charts`;
+}
 
 test('quarantine_days hides young chart versions from index.yaml and refuses them with 451', async (t) => {
   const old = await chartArchive('app', '1.0.0');
@@ -24,9 +31,7 @@ test('quarantine_days hides young chart versions from index.yaml and refuses the
   upstream.setFile('/app-1.0.0.tgz', old);
   upstream.setFile('/app-2.0.0.tgz', young);
   upstream.setFile('/fresh-0.1.0.tgz', fresh);
-  const config = await writeConfig(await tempDir(t), helmConfig(upstream.url, 'quarantine_days: 7'));
-  const proc = await startServe(t, { config });
-  const repoUrl = `${proc.url}/api/v1/remote/charts`;
+  const repoUrl = await serveCharts(t, upstream.url);
 
   const index = await fetch(`${repoUrl}/index.yaml`);
   t.is(index.status, 200);
@@ -47,4 +52,23 @@ test('quarantine_days hides young chart versions from index.yaml and refuses the
   const allowed = await fetch(`${repoUrl}/app-1.0.0.tgz`);
   t.is(allowed.status, 200);
   t.true(Buffer.from(await allowed.arrayBuffer()).equals(old));
+});
+
+test('a quarantined chart is refused whatever the spelling of its path, in the request or in index.yaml', async (t) => {
+  const young = await chartArchive('app', '2.0.0');
+  const upstream = await startUpstream();
+  t.teardown(() => upstream.close());
+  // The index spells the URL with an escaped '-'; the client spells the '.' before tgz escaped.
+  upstream.setFile('/index.yaml', indexYaml([{ name: 'app', version: '2.0.0', url: 'app%2D2.0.0.tgz', digest: sha256(young), created: new Date() }]));
+  upstream.setFile('/app-2.0.0.tgz', young);
+  upstream.setFile('/app%2D2.0.0.tgz', young);
+  upstream.setFile('/app-2.0.0%2Etgz', young);
+  const repoUrl = await serveCharts(t, upstream.url);
+  t.is((await fetch(`${repoUrl}/index.yaml`)).status, 200);
+  for (const path of ['app-2.0.0.tgz', 'app%2D2.0.0.tgz', 'app-2.0.0%2Etgz', 'app-2.0.0%2etgz']) {
+    const res = await fetch(`${repoUrl}/${path}`);
+    await res.arrayBuffer();
+    t.is(res.status, 451, path);
+  }
+  t.deepEqual(upstream.requests.map((r) => r.path), ['/index.yaml']);
 });

@@ -12,9 +12,7 @@ storage: { type: s3, bucket: b, access_key_id: AKIDEXAMPLE, secret_access_key: a
 remotes:
   priv:
     package: npm
-    base_url: "https://user:upstream-pw@npm.example/?access_token=qs-token"
-    username: reader
-    password: upstream-pw
+    base_url: "https://reader:upstream-pw@npm.example/?access_token=qs-token"
     auth_token: plugin-token-value
     nested: { client_secret: plugin-token-value }
 `,

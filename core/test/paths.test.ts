@@ -1,34 +1,10 @@
 import test from 'ava';
-import { request } from 'node:http';
 import { startUpstream } from '@artifactapi/plugin-sdk/testkit';
 import { genericRemote, startProxy } from './helpers/proxy.js';
+import { rawGet } from './helpers/raw-get.js';
 
 // Paths that could escape the repository or the upstream host are refused before anything is
 // asked upstream. Sent with node:http because fetch() normalises `..` away before sending.
-
-/** GET with the request target exactly as given; resolves with status and the error code. */
-function rawGet(base: string, path: string): Promise<{ status: number; code?: string }> {
-  const { hostname, port } = new URL(base);
-  return new Promise((resolve, reject) => {
-    const req = request({ host: hostname, port, path, method: 'GET', agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let code: string | undefined;
-        try {
-          code = (JSON.parse(text) as { error?: { code?: string } }).error?.code;
-        } catch {
-          code = undefined;
-        }
-        resolve({ status: res.statusCode ?? 0, code });
-      });
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 const INVALID: [string, string][] = [
   ['dot-dot', 'a/../../etc/passwd'],
@@ -56,13 +32,13 @@ for (const [label, path] of INVALID) {
   });
 }
 
-test('a valid path with encoded characters reaches the upstream unchanged', async (t) => {
-  const upstream = await startUpstream({ files: { '/dir/a%20b.txt': 'spaced', '/@scope%2fname': 'scoped' } });
+test('a valid path with encoded characters reaches the upstream in its canonical encoding (escapes upper-cased)', async (t) => {
+  const upstream = await startUpstream({ files: { '/dir/a%20b.txt': 'spaced', '/@scope%2Fname': 'scoped' } });
   t.teardown(() => upstream.close());
   const proxy = await startProxy(t, genericRemote(upstream.url));
   t.deepEqual(await rawGet(proxy.url, '/api/v1/remote/up/dir/a%20b.txt'), { status: 200, code: undefined });
   t.deepEqual(await rawGet(proxy.url, '/api/v1/remote/up/@scope%2fname'), { status: 200, code: undefined });
-  t.deepEqual(upstream.requests.map((r) => r.path), ['/dir/a%20b.txt', '/@scope%2fname']);
+  t.deepEqual(upstream.requests.map((r) => r.path), ['/dir/a%20b.txt', '/@scope%2Fname']);
 });
 
 test('an unknown repository is 404 AAPI_ERR_REPO_NOT_FOUND', async (t) => {

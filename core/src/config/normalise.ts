@@ -2,6 +2,7 @@ import type { ConfigIssue } from './config-error.js';
 import { resolveCoordination, resolveMetadata, resolveStorage } from './env-backends.js';
 import type { FileConfig, FileRepo } from './file-config.js';
 import type { AppConfig, RepoConfig, UpstreamConfig, VirtualConfig } from './types.js';
+import { splitUserinfo } from './url-userinfo.js';
 
 /** First of the values that is a non-empty string. */
 function firstSet(...values: (string | undefined)[]): string | undefined {
@@ -13,11 +14,15 @@ function stripSlashes(url: string): string {
 }
 
 function normaliseRepo(name: string, repo: FileRepo, written: unknown): RepoConfig {
+  // `http://user:pass@host` becomes the repository's credentials (semanticChecks refuses both forms at once).
+  const base = repo.type === 'remote' && repo.base_url !== undefined ? splitUserinfo(repo.base_url) : { url: '' };
+  const options = structuredClone((written ?? {}) as Record<string, unknown>);
+  if (base.username !== undefined) options['base_url'] = base.url;
   const out: RepoConfig = {
     name,
     type: repo.type,
     package: repo.package,
-    base_url: repo.type === 'remote' && repo.base_url !== undefined ? stripSlashes(repo.base_url) : '',
+    base_url: stripSlashes(base.url),
     redirect_hosts: [...repo.redirect_hosts],
     patterns: repo.patterns,
     blocklist: repo.blocklist,
@@ -27,10 +32,10 @@ function normaliseRepo(name: string, repo: FileRepo, written: unknown): RepoConf
     cache: { ...repo.cache },
     stale_if_error: repo.stale_if_error,
     quarantine_days: repo.quarantine_days,
-    options: structuredClone((written ?? {}) as Record<string, unknown>),
+    options,
   };
-  const username = firstSet(repo.username);
-  const password = firstSet(repo.password);
+  const username = firstSet(repo.username, base.username);
+  const password = firstSet(repo.password, base.password);
   if (username !== undefined) out.username = username;
   if (password !== undefined) out.password = password;
   if (repo.timeouts !== undefined) out.timeouts = { ...repo.timeouts };

@@ -1,7 +1,8 @@
 import { formatPath, formatValue, type ConfigIssue } from './config-error.js';
-import type { FileConfig } from './file-config.js';
+import type { FileConfig, FileRepo } from './file-config.js';
 import { isProxyAddress } from './proxy-address.js';
 import { redactString } from './redact.js';
+import { hasUserinfo } from './url-userinfo.js';
 
 const PATTERN_LISTS = ['patterns', 'blocklist', 'mutable_patterns', 'immutable_patterns'] as const;
 
@@ -15,6 +16,23 @@ function checkHttpUrl(value: string | undefined, path: string, issues: ConfigIss
     ok = false;
   }
   if (!ok) issues.push({ path, message: `${path} must be an http(s) URL, got ${formatValue(redactString(value))}` });
+}
+
+/**
+ * Credentials come either in `base_url` (`http://user:pass@host`) or as `username`/`password`,
+ * never both: one would silently win. `files_url` takes none; the repository's are sent there too.
+ */
+function checkCredentials(name: string, repo: FileRepo, issues: ConfigIssue[]): void {
+  const base = formatPath(['remotes', name, 'base_url']);
+  const keys = (['username', 'password'] as const).filter((key) => repo[key] !== undefined && repo[key] !== '');
+  if (repo.type === 'remote' && hasUserinfo(repo.base_url) && keys.length > 0) {
+    const named = keys.map((key) => formatPath(['remotes', name, key])).join(' and ');
+    issues.push({ path: base, message: `${base} carries credentials and ${named} ${keys.length === 1 ? 'is' : 'are'} set too; give them one way` });
+  }
+  if (hasUserinfo(repo.files_url)) {
+    const files = formatPath(['remotes', name, 'files_url']);
+    issues.push({ path: files, message: `${files} must not carry credentials; set them in ${base} or as username and password` });
+  }
 }
 
 /**
@@ -38,6 +56,7 @@ export function semanticChecks(config: FileConfig): ConfigIssue[] {
   for (const [name, repo] of Object.entries(config.remotes)) {
     if (repo.type === 'remote') checkHttpUrl(repo.base_url, formatPath(['remotes', name, 'base_url']), issues);
     checkHttpUrl(repo.files_url, formatPath(['remotes', name, 'files_url']), issues);
+    checkCredentials(name, repo, issues);
     for (const list of PATTERN_LISTS) {
       repo[list].forEach((source, i) => {
         try {

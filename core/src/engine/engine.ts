@@ -209,8 +209,15 @@ export class Engine {
     }
   }
 
-  /** Stores an upload to a local repository; `sha256` (hex) is checked against the bytes. */
-  async put(repo: RepoRuntime, path: string, body: Readable, options: { sha256?: string; contentType?: string; length?: number }): Promise<CacheEntry> {
+  /**
+   * Stores an upload to a local repository under the key a GET of the same path reads;
+   * `sha256` (hex) is checked against the bytes. A path the repository would deny is refused
+   * rather than stored unreadable.
+   */
+  async put(repo: RepoRuntime, requestPath: string, body: Readable, options: { sha256?: string; contentType?: string; length?: number }): Promise<CacheEntry> {
+    const path = repo.canonicalPath(requestPath);
+    const denied = repo.classify(path);
+    if (denied.cache === 'deny') throw new AapiError('AAPI_ERR_PATH_DENIED', `${path} (${denied.reason ?? 'denied'})`);
     const verdict: Classification = {
       cache: 'immutable',
       expectedDigest: options.sha256 ? { algorithm: 'sha256', hex: options.sha256.toLowerCase() } : undefined,
@@ -235,8 +242,9 @@ export class Engine {
     return entry;
   }
 
-  /** Removes a path of a local repository; resolves to whether it existed. */
-  async delete(repo: RepoRuntime, path: string): Promise<boolean> {
+  /** Removes a path of a local repository (any spelling a GET accepts); resolves to whether it existed. */
+  async delete(repo: RepoRuntime, requestPath: string): Promise<boolean> {
+    const path = repo.canonicalPath(requestPath);
     const key = HotCache.key(repo.name, path);
     const entry = await this.lookup(key, repo.name, path);
     if (!entry) return false;

@@ -5,6 +5,7 @@ import { AapiError } from '../errors.js';
 import type { CacheEntry } from '../metadata/metadata-store.js';
 import type { WorkerPool } from '../workers/index.js';
 import { RenderedCache, type Rendered, type RenderedCacheStats } from './rendered-cache.js';
+import { canonicalEncoding } from './path-encoding.js';
 import type { RepoRuntime } from './repo-runtime.js';
 import type { CacheStatus, Served } from './served.js';
 
@@ -147,9 +148,12 @@ export class IndexDocuments {
     let facts = this.facts.get(key);
     if (!facts) {
       const ctx: InspectContext = { repo: repo.name, upstreamBase: repo.config.base_url, options: repo.config.options, path: indexPath };
-      facts = this.source.bytes(doc.entry).then((body) =>
-        this.pool.run<{ body: Uint8Array; ctx: InspectContext }, Record<string, ArtifactFacts>>(repo.plugin.inspectors[index]!, { body, ctx }),
-      );
+      facts = this.source
+        .bytes(doc.entry)
+        .then((body) =>
+          this.pool.run<{ body: Uint8Array; ctx: InspectContext }, Record<string, ArtifactFacts>>(repo.plugin.inspectors[index]!, { body, ctx }),
+        )
+        .then((found) => byCanonicalPath(repo, found));
       this.facts.set(key, facts);
       facts.catch(() => this.facts.delete(key));
     }
@@ -186,6 +190,25 @@ export class IndexDocuments {
     const out = Buffer.from(result.body.buffer, result.body.byteOffset, result.body.byteLength);
     return { body: out, contentType: result.contentType, etag: `"${createHash('sha256').update(key).digest('hex').slice(0, 40)}"` };
   }
+}
+
+/**
+ * Facts keyed by the path a request for each artifact arrives as (canonical encoding, then the
+ * plugin's canonicalPath), however the index spelled its URL: a miss would skip verification and
+ * quarantine. A key the plugin cannot canonicalise stays as listed.
+ */
+function byCanonicalPath(repo: RepoRuntime, facts: Record<string, ArtifactFacts>): Record<string, ArtifactFacts> {
+  const out: Record<string, ArtifactFacts> = Object.create(null) as Record<string, ArtifactFacts>;
+  for (const [path, fact] of Object.entries(facts)) {
+    let key = path;
+    try {
+      key = repo.canonicalPath(canonicalEncoding(path));
+    } catch {
+      // keep the spelling as listed
+    }
+    out[key] = fact;
+  }
+  return out;
 }
 
 /** The quarantine cutoff, rounded down to the minute so rewritten documents stay cacheable. */

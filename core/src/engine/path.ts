@@ -1,19 +1,21 @@
 import { AapiError } from '../errors.js';
+import { canonicalEncoding } from './path-encoding.js';
 
 /** A segment that starts like a userinfo/host switch (`@evil.example`, `@10.0.0.1:80`). */
 const HOST_LIKE_AT = /^@[^/]*[.:]/;
 
 /**
- * Validates the path part of a repository URL exactly as the client sent it (still
- * percent-encoded, no query) and returns it unchanged when it is safe to append to an upstream
- * base URL. Rejected: traversal (`..`, `.`, also encoded), empty segments (`//host`),
- * backslashes, NUL and other control characters, invalid percent-encoding, and segments that
- * look like a `@host` switch. Encoded slashes stay allowed (npm's `@scope%2fname`).
+ * Validates the path part of a repository URL as the client sent it (percent-encoded, no query)
+ * and returns its canonical encoding (see path-encoding.ts), the one spelling the cache, the
+ * patterns and the upstream URL start from. Rejected: traversal (`..`, `.`, also encoded), empty
+ * segments (`//host`), backslashes, NUL and other control characters, invalid percent-encoding,
+ * and segments that look like a `@host` switch. Encoded slashes stay allowed (npm's `@scope%2fname`).
  */
 export function normaliseRepoPath(raw: string): string {
   if (raw.length === 0) return raw;
   if (raw.length > 4096) throw invalid('path too long');
-  const segments = raw.split('/');
+  const path = canonicalEncoding(raw);
+  const segments = path.split('/');
   for (let i = 0; i < segments.length; i++) {
     const segment = segments[i]!;
     // A trailing slash (directory listing) is the one empty segment allowed.
@@ -32,7 +34,7 @@ export function normaliseRepoPath(raw: string): string {
     }
     if (i === 0 && HOST_LIKE_AT.test(decoded)) throw invalid('host-like segment');
   }
-  return raw;
+  return path;
 }
 
 /** Checks that a URL built from a repository path still points at an allowed origin. */

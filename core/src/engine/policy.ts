@@ -1,5 +1,6 @@
 import type { CacheClass, Classification } from '@artifactapi/plugin-sdk';
 import type { RepoConfig } from '../config/types.js';
+import { decodedPath } from './path-encoding.js';
 
 /** The operator's path rules of one repository, compiled once. */
 export class RepoPolicy {
@@ -18,10 +19,13 @@ export class RepoPolicy {
 
   /**
    * Applies blocklist, allowlist, mutable and immutable patterns to the plugin's verdict, in that
-   * order (DESIGN §4.2). A plugin's `deny` stays denied.
+   * order (DESIGN §4.2). A plugin's `deny` stays denied. `canonical` is the path the upstream URL
+   * is built from; the patterns see it fully decoded, so no spelling of a path slips past them.
    */
-  apply(path: string, verdict: Classification): Classification {
+  apply(canonical: string, verdict: Classification): Classification {
     if (verdict.cache === 'deny') return verdict;
+    const path = decodedPath(canonical);
+    if (path === undefined) return { cache: 'deny', reason: 'the path does not decode to UTF-8' };
     if (this.blocklist.some((re) => re.test(path))) return { cache: 'deny', reason: 'blocklisted' };
     if (this.allowlist.length > 0 && !this.allowlist.some((re) => re.test(path))) {
       return { cache: 'deny', reason: 'not in the allowlist' };
