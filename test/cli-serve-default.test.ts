@@ -67,10 +67,14 @@ remotes:
     type: remote
     package: generic
     base_url: http://deploy:url-secret-123@127.0.0.1:9/repo?access_token=query-secret-456
-    username: deploy
-    password: pw-secret-789
     # an option for a plugin; its name says it is a credential
     api_key: opt-secret-000
+  keyed:
+    type: remote
+    package: generic
+    base_url: http://127.0.0.1:9/other
+    username: deploy
+    password: pw-secret-789
   files:
     type: local
     package: generic
@@ -79,7 +83,10 @@ remotes:
   const proc = await startServe(t, { config, env: { ADMIN_TOKEN: 's3cr3t-value' } });
 
   const shown = await (await fetch(`${proc.url}/config`)).json();
-  t.like(shown, { auth: { admin_token: '***' }, remotes: { priv: { username: 'deploy', password: '***' } } });
+  t.like(shown, {
+    auth: { admin_token: '***' },
+    remotes: { priv: { username: 'deploy', password: '***' }, keyed: { username: 'deploy', password: '***' } },
+  });
   for (const path of ['/config', '/', '/health', '/metrics']) {
     const body = await (await fetch(`${proc.url}${path}`)).text();
     for (const secret of secrets) t.false(body.includes(secret), `${path} shows ${secret}`);

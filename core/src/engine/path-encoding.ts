@@ -11,6 +11,8 @@ const UNRESERVED = /^[A-Za-z0-9\-._~]$/;
 /** Characters a path segment may carry literally (pchar minus escapes). */
 const PCHAR = /^[A-Za-z0-9\-._~!$&'()*+,;=:@]$/;
 const HEX_PAIR = /^[0-9A-Fa-f]{2}$/;
+/** A path with no escapes and only literal path characters is canonical already (most requests). */
+const PLAIN_PATH = /^[A-Za-z0-9\-._~!$&'()*+,;=:@/]*$/;
 
 /**
  * The canonical encoding of a raw request path (no query): escapes of unreserved characters
@@ -19,6 +21,7 @@ const HEX_PAIR = /^[0-9A-Fa-f]{2}$/;
  * validation to refuse.
  */
 export function canonicalEncoding(raw: string): string {
+  if (PLAIN_PATH.test(raw)) return raw;
   let out = '';
   for (let i = 0; i < raw.length; i++) {
     const ch = raw[i]!;
