@@ -16,7 +16,7 @@ function pluginRows(stdout: string): Map<string, string[]> {
 test('plugins lists the built-in generic type', async (t) => {
   const result = await runCli(['plugins'], { cwd: await tempDir(t) });
   t.is(result.code, 0, result.stdout + result.stderr);
-  t.deepEqual(pluginRows(result.stdout).get('generic')?.slice(1), ['@artifactapi/core (built-in)', '0.1.0', '1']);
+  t.deepEqual(pluginRows(result.stdout).get('generic')?.slice(1), ['@artifactapi/core (built-in)', '0.1.0', '2']);
 });
 
 test('plugins finds a third-party package in the working directory node_modules', async (t) => {
@@ -34,7 +34,7 @@ test('plugins exits 1 naming each broken package, and still lists the good one',
   t.is(result.code, 1);
   t.true(pluginRows(result.stdout).has('acme'));
   const problems = result.stdout.slice(result.stdout.indexOf('Problems'));
-  t.regex(problems, /artifactapi-plugin-acme-v2 declares apiVersion 2/);
+  t.regex(problems, /artifactapi-plugin-acme-v2 declares apiVersion 3/);
   t.regex(problems, /artifactapi-plugin-acme-explodes: importing \.\/index\.js failed: acme-explodes: native widget library not found/);
   t.false(pluginRows(result.stdout).has('acme-v2'));
 });

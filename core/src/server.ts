@@ -4,15 +4,16 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
-import { definePlugin, type ArtifactPlugin } from '@artifactapi/plugin-sdk';
-import type { AppConfig, VirtualConfig } from './config/index.js';
-import { Engine, HotCache, RepoRuntime } from './engine/index.js';
+import { definePlugin } from '@artifactapi/plugin-sdk';
+import { applyPluginOptions, type AppConfig, type VirtualConfig } from './config/index.js';
+import { Engine, HotCache, RepoRuntime, RepositoryService } from './engine/index.js';
 import { createBackends } from './backends.js';
 import { buildApp } from './http/app.js';
 import { viaValue } from './http/loop-guard.js';
 import { Metrics } from './http/metrics.js';
 import type { ServerContext } from './http/server-context.js';
 import { PluginRegistry } from './plugins/index.js';
+import { withDefaults, type CorePlugin } from './plugins/plugin-defaults.js';
 import type { ListenAddress } from './upstream/index.js';
 import { UpstreamClient } from './upstream/upstream-client.js';
 import { WorkerPool } from './workers/index.js';
@@ -35,11 +36,13 @@ export interface ArtifactServer {
 
 /** The composition root: builds backends, plugins, engine and HTTP app from a config. */
 export async function createServer(options: CreateServerOptions): Promise<ArtifactServer> {
-  const { config } = options;
+  let { config } = options;
   const logger =
     options.logger ??
     pino({ level: config.log.level, redact: { paths: ['req.headers.authorization', '*.password', '*.admin_token'], censor: '***' } });
   const plugins = await PluginRegistry.load({ searchFrom: options.pluginSearchFrom, log: logger });
+  // Plugin keys can only be checked once the plugins are known; a ConfigError here is the operator's.
+  config = applyPluginOptions(config, plugins.optionsInfo);
 
   const { blobs, meta, coord, breakerStore } = await createBackends(config, logger);
   await blobs.cleanOrphans().then(
@@ -83,6 +86,7 @@ export async function createServer(options: CreateServerOptions): Promise<Artifa
     repos,
     virtuals,
     engine,
+    service: new RepositoryService(engine, repos, virtuals),
     plugins,
     backends: { blobs, meta, coord },
     metrics: new Metrics(),
@@ -109,15 +113,17 @@ export async function createServer(options: CreateServerOptions): Promise<Artifa
 
 
 /** Stands in for a package type that failed to load, so its repositories answer with a clear error. */
-function missingPlugin(type: string, logger: Logger, repo: string): ArtifactPlugin {
+function missingPlugin(type: string, logger: Logger, repo: string): CorePlugin {
   logger.error({ repo, package: type }, `repository ${repo} uses package type "${type}", which no loaded plugin provides`);
-  return definePlugin({
+  // Contract 1: its repositories' keys are not checked against a schema nobody provides.
+  const stand = definePlugin({
     type: type.toLowerCase().replace(/[^a-z0-9-]/g, '-') || 'missing',
     description: 'unavailable',
     classify() {
       throw new Error(`package type "${type}" is not loaded; run \`artifactapi plugins\` to see why`);
     },
   });
+  return withDefaults(stand, 1);
 }
 
 async function coreVersion(): Promise<string> {

@@ -91,7 +91,7 @@ test('each broken plugin package is reported by name and discovery does not thro
   t.deepEqual(problems.map((p) => p.packageName).sort(), BROKEN);
 
   const message = (name: string) => problems.find((p) => p.packageName === name)!.message;
-  t.is(message('artifactapi-plugin-future'), 'package artifactapi-plugin-future declares apiVersion 2; this ArtifactAPI supports 1');
+  t.is(message('artifactapi-plugin-future'), 'package artifactapi-plugin-future declares apiVersion 3; this ArtifactAPI supports 1 and 2');
   t.regex(message('artifactapi-plugin-throws'), /artifactapi-plugin-throws.*fixture exploded at import/);
   t.regex(message('artifactapi-plugin-generic-dup'), /artifactapi-plugin-generic-dup.*"generic".*@artifactapi\/core/);
   t.regex(message('artifactapi-plugin-fixture-dup'), /artifactapi-plugin-fixture-dup.*"fixture".*already registered by package artifactapi-plugin-fixture /);
@@ -176,11 +176,11 @@ test('the plugin list shows type, package, version and apiVersion, then the prob
   const text = formatPluginList(registry);
   const lines = text.split('\n');
   t.regex(lines[0]!, /^TYPE\s+PACKAGE\s+VERSION\s+API$/);
-  t.regex(text, /^generic\s+@artifactapi\/core \(built-in\)\s+\d+\.\d+\.\d+\s+1$/m);
+  t.regex(text, /^generic\s+@artifactapi\/core \(built-in\)\s+\d+\.\d+\.\d+\s+2$/m);
   t.regex(text, /^fixture\s+artifactapi-plugin-fixture\s+1\.2\.3\s+1$/m);
   t.regex(text, /^scoped\s+@acme\/artifactapi-plugin-scoped\s+0\.4\.0\s+1$/m);
   t.regex(text, /^Problems \(\d+ packages? not loaded\):$/m);
-  t.regex(text, /^ {2}- package artifactapi-plugin-future declares apiVersion 2; this ArtifactAPI supports 1\n {4}in .*artifactapi-plugin-future$/m);
+  t.regex(text, /^ {2}- package artifactapi-plugin-future declares apiVersion 3; this ArtifactAPI supports 1 and 2\n {4}in .*artifactapi-plugin-future$/m);
   // Columns line up: every row starts its package column where the header does.
   const column = lines[0]!.indexOf('PACKAGE');
   for (const row of lines.slice(1, 1 + registry.list().length)) {

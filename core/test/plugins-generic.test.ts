@@ -63,5 +63,5 @@ test('generic fetches the path under the base URL', (t) => {
   const ctx = testContext(genericPlugin, { baseUrl: 'https://nodejs.org/dist' });
   t.is(genericPlugin.upstreamUrl('v20.11.0/SHASUMS256.txt', ctx), 'https://nodejs.org/dist/v20.11.0/SHASUMS256.txt');
   t.is(genericPlugin.type, 'generic');
-  t.is(genericPlugin.apiVersion, 1);
+  t.is(genericPlugin.apiVersion, 2);
 });

@@ -60,9 +60,3 @@ for (const [label, keys, named] of BOTH) {
   });
 }
 
-test('credentials in files_url are refused: the repository has one set of credentials', (t) => {
-  const text = `remotes:\n  py: { type: remote, package: pypi, base_url: "http://127.0.0.1:9", files_url: "http://u:s3cret@127.0.0.1:8" }\n`;
-  const err = t.throws(() => parseConfig(text, { env: {} }), { instanceOf: ConfigError });
-  t.is(err?.issues[0]?.path, 'remotes.py.files_url');
-  t.false(err?.message.includes('s3cret'));
-});

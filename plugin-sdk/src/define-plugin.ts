@@ -1,6 +1,7 @@
 import type { ArtifactPlugin, HookContext, Negotiated, PluginDefinition } from './types.js';
 
-export const API_VERSION = 1 as const;
+/** The contract this SDK writes: a package built with it declares `"artifactapi": { "apiVersion": 2 }`. */
+export const API_VERSION = 2 as const;
 
 const TYPE_NAME = /^[a-z0-9][a-z0-9-]*$/;
 
@@ -26,6 +27,7 @@ export function definePlugin(def: PluginDefinition): ArtifactPlugin {
     throw new TypeError(`plugin.type must match ${TYPE_NAME.source}, got ${JSON.stringify(def.type)}`);
   }
   if (typeof def.classify !== 'function') throw new TypeError(`plugin ${def.type}: classify must be a function`);
+  checkV2(def);
   return Object.freeze({
     type: def.type,
     description: def.description ?? '',
@@ -37,6 +39,36 @@ export function definePlugin(def: PluginDefinition): ArtifactPlugin {
     indexOf: def.indexOf ?? noIndex,
     rewriters: Object.freeze({ ...def.rewriters }),
     inspectors: Object.freeze({ ...def.inspectors }),
+    // apiVersion 2 hooks stay absent when not given: the core fills in its named defaults.
+    ...(def.options ? { options: def.options } : {}),
+    ...(def.upstreamHosts ? { upstreamHosts: def.upstreamHosts } : {}),
+    ...(def.routes ? { routes: def.routes } : {}),
+    ...(def.upstreamAuth ? { upstreamAuth: def.upstreamAuth } : {}),
+    ...(def.hosted ? { hosted: def.hosted } : {}),
+    ...(def.mergers ? { mergers: Object.freeze({ ...def.mergers }) } : {}),
     apiVersion: API_VERSION,
   });
+}
+
+/** Checks the shape of the apiVersion 2 hooks, so a mistake fails at load rather than on a request. */
+function checkV2(def: PluginDefinition): void {
+  const fail = (what: string) => {
+    throw new TypeError(`plugin ${def.type}: ${what}`);
+  };
+  const { options, routes, upstreamAuth, mergers, upstreamHosts } = def;
+  if (options !== undefined) {
+    if (typeof options !== 'object' || options === null || typeof options.properties !== 'object' || options.properties === null) {
+      fail('options must be a JSON schema object with `properties`');
+    }
+  }
+  if (routes !== undefined && typeof routes !== 'function') fail('routes must be a function');
+  if (upstreamHosts !== undefined && typeof upstreamHosts !== 'function') fail('upstreamHosts must be a function');
+  if (upstreamAuth !== undefined && (typeof upstreamAuth?.scope !== 'function' || typeof upstreamAuth.authenticate !== 'function')) {
+    fail('upstreamAuth must have scope() and authenticate() functions');
+  }
+  if (mergers !== undefined) {
+    for (const [kind, ref] of Object.entries(mergers)) {
+      if (typeof ref?.module !== 'string' || typeof ref.export !== 'string') fail(`mergers.${kind} must be a TaskRef`);
+    }
+  }
 }

@@ -1,11 +1,37 @@
 export { definePlugin, joinUpstream, API_VERSION } from './define-plugin.js';
 export { parseJsonDocument, MAX_JSON_DEPTH } from './json-document.js';
+export { taskRef } from './task-ref.js';
+export { UPSTREAM_URL_OPTION, urlOption } from './common-options.js';
+export type { TaskFunction, TaskRef } from './task-ref.js';
+export { parseAccept, preferredMediaType, qualityOf } from './accept.js';
+export type { MediaRange } from './accept.js';
+export { normaliseBase, UrlMapping } from './url-mapping.js';
+export type { UrlMount } from './url-mapping.js';
+export { filterVersions, versionVerdict } from './version-filter.js';
+export type { VersionFacts, VersionFilterOptions, VersionVerdict } from './version-filter.js';
+export { parseChallenges } from './upstream-auth.js';
+export type { AuthChallenge, AuthFetchResponse, UpstreamAuth, UpstreamAuthContext, UpstreamAuthRequest, UpstreamToken } from './upstream-auth.js';
+export { isEngineError } from './engine-service.js';
+export type {
+  ArtifactRequest,
+  EngineError,
+  EngineService,
+  EvictTarget,
+  PutOptions,
+  RepositoryRef,
+  ServedArtifact,
+  StoredObject,
+} from './engine-service.js';
+export type { HttpMethod, PluginReply, PluginRequest, RouteErrorHandler, RouteHandler, RouteScope, RoutesContext } from './routes.js';
+export type { HostedDefinition, PublishInput, UploadSession, UploadSessions } from './hosted.js';
+export type { MergeContext, MergeDocument, MergeInput, MergeTask, Mergers } from './mergers.js';
 export type {
   ArtifactFacts,
   ArtifactPlugin,
   InspectContext,
   InspectTask,
   Negotiated,
+  OptionsSchema,
   RewriteResult,
   RewriteTask,
   CacheClass,
@@ -16,5 +42,4 @@ export type {
   PluginLogger,
   RepoInfo,
   RewriteContext,
-  TaskRef,
 } from './types.js';

@@ -1,3 +1,11 @@
+import type { HostedDefinition } from './hosted.js';
+import type { Mergers } from './mergers.js';
+import type { RouteScope, RoutesContext } from './routes.js';
+import type { TaskRef } from './task-ref.js';
+import type { UpstreamAuth } from './upstream-auth.js';
+
+export type { TaskRef } from './task-ref.js';
+
 /** How the engine treats a path of a repository. */
 export type CacheClass = 'immutable' | 'mutable' | 'deny';
 
@@ -32,7 +40,10 @@ export interface RepoInfo {
   package: string;
   /** Upstream base URL without a trailing slash; empty for local repositories. */
   baseUrl: string;
-  /** The repository's own config block, for plugin-specific keys such as `files_url`. */
+  /**
+   * The plugin's own keys of the repository's config block (those its `options` schema
+   * declares, defaults filled in; for an apiVersion 1 plugin, every key the core does not know).
+   */
   options: Readonly<Record<string, unknown>>;
 }
 
@@ -50,14 +61,6 @@ export interface HookContext {
   log: PluginLogger;
 }
 
-/** A module and export the core runs in its worker pool: `(body: Uint8Array, ctx) => Uint8Array`. */
-export interface TaskRef {
-  /** Absolute `file:` URL of the module, usually `new URL('./task.js', import.meta.url).href`. */
-  module: string;
-  /** Name of the exported function. */
-  export: string;
-}
-
 /** Context a rewriter task receives with the upstream document. Plain data: it crosses into a worker thread. */
 export interface RewriteContext {
   /** Public URL of the repository as the client sees it, without a trailing slash, e.g. `http://host/api/v1/remote/npmjs`. */
@@ -65,7 +68,7 @@ export interface RewriteContext {
   repo: string;
   /** The repository's `base_url`, without a trailing slash. */
   upstreamBase: string;
-  /** The repository's config block as written (e.g. `files_url`). */
+  /** The plugin's keys of the repository's config block (RepoInfo.options). */
   options: Record<string, unknown>;
   /** The path the document was requested at. */
   path: string;
@@ -156,21 +159,61 @@ export interface PluginDefinition {
    */
   negotiate?(path: string, headers: Readonly<Record<string, string | undefined>>, ctx: HookContext): Negotiated;
   /** Index rewriters by index kind (see RewriteTask), run in the worker pool. */
-  rewriters?: Readonly<Record<string, TaskRef>>;
+  rewriters?: Readonly<Record<string, TaskRef<{ body: Uint8Array; ctx: RewriteContext }, RewriteResult>>>;
   /** Index inspectors by index kind (see InspectTask), run in the worker pool. */
-  inspectors?: Readonly<Record<string, TaskRef>>;
+  inspectors?: Readonly<Record<string, TaskRef<{ body: Uint8Array; ctx: InspectContext }, Record<string, ArtifactFacts>>>>;
   /**
    * For an artifact path, the path of the index document that lists it, whose inspector gives
    * the artifact's digests and publish time. Default: none (no verification beyond `classify`).
    */
   indexOf?(path: string, ctx: HookContext): { path: string; index: string } | undefined;
+
+  // ---- apiVersion 2 ----
+
+  /** The plugin's repository keys (apiVersion 2). Default: none, so any plugin key is an error. */
+  options?: OptionsSchema;
+  /**
+   * Upstream base URLs the repository fetches from besides `base_url` (e.g. pypi's `files_url`),
+   * from its options: `upstreamUrl` may return URLs on them, and redirects to their hosts are
+   * allowed. Called once per repository at start. Default: none.
+   */
+  upstreamHosts?(ctx: HookContext): readonly string[];
+  /**
+   * Mounts the plugin's own protocol surface (docker `/v2`, terraform discovery) once at start,
+   * in an encapsulated scope. Repositories are reached only through `ctx.engine`. Default: none.
+   */
+  routes?(scope: RouteScope, ctx: RoutesContext): void | Promise<void>;
+  /** Challenge/response upstream authentication (the registry token flow). Default: none (Basic credentials only). */
+  upstreamAuth?: UpstreamAuth;
+  /** What local repositories of the type accept besides plain files. Default: plain files. */
+  hosted?: HostedDefinition;
+  /** Virtual repositories: merges members' index documents by index kind. Default: the first member answers. */
+  mergers?: Mergers;
 }
 
 /** A plugin as the core holds it: the definition with every optional hook filled in. */
 export interface ArtifactPlugin
-  extends Required<Pick<PluginDefinition, 'type' | 'description' | 'classify' | 'upstreamUrl' | 'upstreamHeaders' | 'canonicalPath' | 'negotiate' | 'indexOf'>> {
+  extends Required<Pick<PluginDefinition, 'type' | 'description' | 'classify' | 'upstreamUrl' | 'upstreamHeaders' | 'canonicalPath' | 'negotiate' | 'indexOf'>>,
+    Pick<PluginDefinition, 'options' | 'routes' | 'upstreamAuth' | 'hosted' | 'mergers' | 'upstreamHosts'> {
   readonly rewriters: Readonly<Record<string, TaskRef>>;
   readonly inspectors: Readonly<Record<string, TaskRef>>;
-  /** Marks objects made by definePlugin, so the loader can tell them from arbitrary exports. */
-  readonly apiVersion: 1;
+  /**
+   * Marks objects made by definePlugin, so the loader can tell them from arbitrary exports: the
+   * contract of the SDK that made it (1 for objects made before apiVersion 2). The contract the
+   * core applies is the one the package.json declares.
+   */
+  readonly apiVersion: 1 | 2;
+}
+
+/**
+ * A JSON schema (draft 2020-12) for the plugin's own repository keys. The core validates each
+ * repository of the type against it at config load and in `check-config`, naming the key path
+ * (`remotes.pypi.files_url must be an http(s) URL`); a key the schema does not declare is an
+ * error. `x-expected` on a property words what a value must be in those messages.
+ */
+export interface OptionsSchema {
+  type?: 'object';
+  properties: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  required?: readonly string[];
+  description?: string;
 }

@@ -20,3 +20,21 @@ test('definePlugin refuses a bad type name or a missing classify when the plugin
   t.throws(() => definePlugin({ type: 'Bad Type', description: '', classify: () => ({ cache: 'deny' }) }), { message: /plugin\.type must match/ });
   t.throws(() => definePlugin({ type: 'ok', description: '' } as never), { message: /classify must be a function/ });
 });
+
+test('definePlugin keeps apiVersion 2 hooks and checks their shape', (t) => {
+  const routes = () => {};
+  const plugin = definePlugin({
+    type: 'demo',
+    description: 'demo',
+    classify: () => ({ cache: 'immutable' }),
+    options: { properties: { files_url: { type: 'string' } } },
+    routes,
+  });
+  t.is(plugin.routes, routes);
+  t.deepEqual(plugin.options, { properties: { files_url: { type: 'string' } } });
+  t.is(plugin.upstreamAuth, undefined, 'a missing hook stays absent: the core fills its default');
+  t.throws(() => definePlugin({ type: 'x', description: '', classify: () => ({ cache: 'deny' }), options: {} as never }), { message: /options must be a JSON schema/ });
+  t.throws(() => definePlugin({ type: 'x', description: '', classify: () => ({ cache: 'deny' }), upstreamAuth: { scope: () => 'a' } as never }), {
+    message: /upstreamAuth must have scope\(\) and authenticate\(\)/,
+  });
+});

@@ -1,9 +1,14 @@
-import { ConfigError, loadConfig } from '../config/index.js';
+import { applyPluginOptions, ConfigError, loadConfig } from '../config/index.js';
+import { PluginRegistry } from '../plugins/index.js';
+
+const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** `artifactapi check-config FILE`: 0 when valid, 1 with one line per problem otherwise. */
 export async function checkConfigCommand(file: string, dataDir: string | undefined): Promise<number> {
   try {
-    const config = await loadConfig(file, { dataDir });
+    // Each repository's plugin keys are checked against the option schema of its plugin.
+    const plugins = await PluginRegistry.load({ log: quiet });
+    const config = applyPluginOptions(await loadConfig(file, { dataDir }), plugins.optionsInfo, file);
     const repos = Object.keys(config.remotes).length;
     const virtuals = Object.keys(config.virtuals).length;
     process.stdout.write(`${file}: valid (${repos} repositories, ${virtuals} virtual)\n`);

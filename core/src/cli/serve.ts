@@ -24,7 +24,12 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
   } catch (err) {
     return reportConfigError(file, err);
   }
-  const server = await createServer({ config });
+  let server;
+  try {
+    server = await createServer({ config });
+  } catch (err) {
+    return reportConfigError(file, err); // plugin keys are checked once the plugins are loaded
+  }
   const { logger } = server;
   try {
     await server.app.listen(listen);

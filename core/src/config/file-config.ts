@@ -43,7 +43,6 @@ export interface FileRepo {
   type: 'remote' | 'local';
   package: string;
   base_url?: string;
-  files_url?: string;
   redirect_hosts: string[];
   patterns: string[];
   blocklist: string[];

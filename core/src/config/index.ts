@@ -16,3 +16,5 @@ export type {
   MetadataConfig,
   CoordinationConfig,
 } from './types.js';
+export { applyPluginOptions, coreRepoKeys } from './plugin-options.js';
+export type { PluginOptionsInfo } from './plugin-options.js';

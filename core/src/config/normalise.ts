@@ -2,6 +2,7 @@ import type { ConfigIssue } from './config-error.js';
 import { resolveCoordination, resolveMetadata, resolveStorage } from './env-backends.js';
 import type { FileConfig, FileRepo } from './file-config.js';
 import type { AppConfig, RepoConfig, UpstreamConfig, VirtualConfig } from './types.js';
+import { pluginKeysOf } from './plugin-options.js';
 import { splitUserinfo } from './url-userinfo.js';
 
 /** First of the values that is a non-empty string. */
@@ -16,8 +17,8 @@ function stripSlashes(url: string): string {
 function normaliseRepo(name: string, repo: FileRepo, written: unknown): RepoConfig {
   // `http://user:pass@host` becomes the repository's credentials (semanticChecks refuses both forms at once).
   const base = repo.type === 'remote' && repo.base_url !== undefined ? splitUserinfo(repo.base_url) : { url: '' };
-  const options = structuredClone((written ?? {}) as Record<string, unknown>);
-  if (base.username !== undefined) options['base_url'] = base.url;
+  // Only the plugin's keys: the core's own are the fields below (credentials never among them).
+  const options = pluginKeysOf(written);
   const out: RepoConfig = {
     name,
     type: repo.type,

@@ -20,7 +20,7 @@ function checkHttpUrl(value: string | undefined, path: string, issues: ConfigIss
 
 /**
  * Credentials come either in `base_url` (`http://user:pass@host`) or as `username`/`password`,
- * never both: one would silently win. `files_url` takes none; the repository's are sent there too.
+ * never both: one would silently win.
  */
 function checkCredentials(name: string, repo: FileRepo, issues: ConfigIssue[]): void {
   const base = formatPath(['remotes', name, 'base_url']);
@@ -28,10 +28,6 @@ function checkCredentials(name: string, repo: FileRepo, issues: ConfigIssue[]): 
   if (repo.type === 'remote' && hasUserinfo(repo.base_url) && keys.length > 0) {
     const named = keys.map((key) => formatPath(['remotes', name, key])).join(' and ');
     issues.push({ path: base, message: `${base} carries credentials and ${named} ${keys.length === 1 ? 'is' : 'are'} set too; give them one way` });
-  }
-  if (hasUserinfo(repo.files_url)) {
-    const files = formatPath(['remotes', name, 'files_url']);
-    issues.push({ path: files, message: `${files} must not carry credentials; set them in ${base} or as username and password` });
   }
 }
 
@@ -55,7 +51,6 @@ export function semanticChecks(config: FileConfig): ConfigIssue[] {
 
   for (const [name, repo] of Object.entries(config.remotes)) {
     if (repo.type === 'remote') checkHttpUrl(repo.base_url, formatPath(['remotes', name, 'base_url']), issues);
-    checkHttpUrl(repo.files_url, formatPath(['remotes', name, 'files_url']), issues);
     checkCredentials(name, repo, issues);
     for (const list of PATTERN_LISTS) {
       repo[list].forEach((source, i) => {

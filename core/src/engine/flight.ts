@@ -27,7 +27,14 @@ export class Flight {
   resolve!: (outcome: FlightOutcome) => void;
   reject!: (err: unknown) => void;
 
-  constructor() {
+  /**
+   * Takes the flight out of the map new requests join; idempotent. A download calls it before it
+   * lets go of its body, so no follower joins a body that is no longer readable.
+   */
+  readonly leave: () => void;
+
+  constructor(leave: () => void = () => {}) {
+    this.leave = leave;
     this.ready = new Promise<FlightOutcome>((resolve, reject) => {
       this.resolve = resolve;
       this.reject = reject;

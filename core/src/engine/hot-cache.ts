@@ -42,6 +42,11 @@ export class HotCache {
     this.entries.delete(key);
   }
 
+  /** Drops every entry whose key starts with `keyPrefix` (a repository and path prefix). */
+  deletePrefix(keyPrefix: string): void {
+    for (const key of this.entries.keys()) if (key.startsWith(keyPrefix)) this.entries.delete(key);
+  }
+
   getBlob(digest: string): Buffer | undefined {
     return this.blobs?.get(digest);
   }

@@ -1,4 +1,5 @@
-import type { ArtifactPlugin, Classification, HookContext } from '@artifactapi/plugin-sdk';
+import type { Classification, HookContext, UpstreamAuthContext, UpstreamAuthRequest, UpstreamToken } from '@artifactapi/plugin-sdk';
+import type { CorePlugin } from '../plugins/plugin-defaults.js';
 import type { RepoConfig } from '../config/types.js';
 import { AapiError } from '../errors.js';
 import { RepoPolicy } from './policy.js';
@@ -16,7 +17,7 @@ export class RepoRuntime {
 
   constructor(
     readonly config: RepoConfig,
-    readonly plugin: ArtifactPlugin,
+    readonly plugin: CorePlugin,
     log: HookContext['log'],
   ) {
     this.name = config.name;
@@ -31,9 +32,8 @@ export class RepoRuntime {
       },
       log,
     };
-    const upstreams = [config.base_url, config.options.files_url]
-      .filter((u): u is string => typeof u === 'string' && u.length > 0)
-      .map((u) => new URL(u));
+    const extra = this.callHook('upstreamHosts', () => plugin.upstreamHosts(this.hookContext));
+    const upstreams = [config.base_url, ...extra].filter((u) => typeof u === 'string' && u.length > 0).map((u) => new URL(u));
     this.allowedOrigins = upstreams.map((u) => u.origin);
     this.redirectHosts = [...upstreams.map((u) => `${u.hostname}:${portOf(u)}`), ...config.redirect_hosts];
   }
@@ -72,6 +72,25 @@ export class RepoRuntime {
   /** The index document that lists an artifact, if the plugin knows one. */
   indexOf(path: string): { path: string; index: string } | undefined {
     return this.callHook('indexOf', () => this.plugin.indexOf(path, this.hookContext));
+  }
+
+  /** The upstream token scope of a path, or undefined when its requests need none. */
+  authScope(path: string): string | undefined {
+    return this.callHook('upstreamAuth.scope', () => this.plugin.upstreamAuth.scope(path, this.hookContext));
+  }
+
+  /** Asks the plugin for an upstream token after a 401; a thrown error names the plugin. */
+  async authenticate(request: UpstreamAuthRequest, ctx: UpstreamAuthContext): Promise<UpstreamToken | undefined> {
+    try {
+      return await this.plugin.upstreamAuth.authenticate(request, ctx);
+    } catch (err) {
+      throw new AapiError('AAPI_ERR_PLUGIN_FAILED', `${this.plugin.type}.upstreamAuth.authenticate: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  /** Whether a path of a local repository is a mutable reference (a tag). */
+  isReference(path: string): boolean {
+    return this.callHook('hosted.isReference', () => this.plugin.hosted.isReference(path, this.hookContext));
   }
 
   /** Runs a plugin hook; what it throws is rethrown naming the plugin and the hook. */

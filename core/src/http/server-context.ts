@@ -1,6 +1,6 @@
 import type { AppConfig, VirtualConfig } from '../config/types.js';
 import type { Coordinator } from '../coord/index.js';
-import type { Engine, RepoRuntime } from '../engine/index.js';
+import type { Engine, RepoRuntime, RepositoryService } from '../engine/index.js';
 import type { MetadataStore } from '../metadata/index.js';
 import type { PluginRegistry } from '../plugins/index.js';
 import type { BlobStore } from '../storage/index.js';
@@ -12,6 +12,8 @@ export interface ServerContext {
   repos: ReadonlyMap<string, RepoRuntime>;
   virtuals: ReadonlyMap<string, VirtualConfig>;
   engine: Engine;
+  /** Repositories by name and the operations on them; what routes (core and plugin) call. */
+  service: RepositoryService;
   plugins: PluginRegistry;
   backends: { blobs: BlobStore; meta: MetadataStore; coord: Coordinator };
   metrics: Metrics;

@@ -38,8 +38,9 @@ export interface MetadataStore {
   /**
    * Entries of a repository whose path starts with `prefix` (matched literally: no wildcards, case
    * sensitive), ordered by path in code point order (a binary collation, not the locale's).
+   * `from`, when given, skips paths that sort before it (a page's start).
    */
-  list(repo: string, prefix?: string, limit?: number): Promise<CacheEntry[]>;
+  list(repo: string, prefix?: string, limit?: number, from?: string): Promise<CacheEntry[]>;
   /** Throws when the backend cannot be reached. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -131,15 +131,16 @@ export class PostgresMetadataStore implements MetadataStore {
   }
 
   /** Paths compare by code point (`COLLATE "C"`), so `B` sorts before `a`. */
-  async list(repo: string, prefix = '', limit?: number): Promise<CacheEntry[]> {
+  async list(repo: string, prefix = '', limit?: number, from?: string): Promise<CacheEntry[]> {
     if (limit !== undefined && (!Number.isSafeInteger(limit) || limit < 0)) {
       throw new AapiError('AAPI_ERR_INTERNAL', `list limit must be a non-negative integer, got ${limit}`);
     }
     const upper = prefixUpperBound(prefix);
+    const lower = from !== undefined && from > prefix ? from : prefix;
     const rows = await this.#run('list failed', (db) =>
       upper === undefined
-        ? db.any<EntryRow>(this.#sql.listFrom, [repo, prefix, limit ?? null])
-        : db.any<EntryRow>(this.#sql.listRange, [repo, prefix, upper, limit ?? null]),
+        ? db.any<EntryRow>(this.#sql.listFrom, [repo, lower, limit ?? null])
+        : db.any<EntryRow>(this.#sql.listRange, [repo, lower, upper, limit ?? null]),
     );
     return rows.map(fromRow);
   }

@@ -128,14 +128,15 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   /** Paths compare by code point (SQLite's BINARY collation), so `B` sorts before `a`. */
-  async list(repo: string, prefix = '', limit?: number): Promise<CacheEntry[]> {
+  async list(repo: string, prefix = '', limit?: number, from?: string): Promise<CacheEntry[]> {
     if (limit !== undefined && (!Number.isSafeInteger(limit) || limit < 0)) {
       throw new AapiError('AAPI_ERR_INTERNAL', `list limit must be a non-negative integer, got ${limit}`);
     }
     const max = limit ?? -1; // SQLite: a negative LIMIT means none
     const upper = prefixUpperBound(prefix);
+    const lower = from !== undefined && from > prefix ? from : prefix;
     const rows = this.#run(() =>
-      upper === undefined ? this.#listFrom.all(repo, prefix, max) : this.#listRange.all(repo, prefix, upper, max),
+      upper === undefined ? this.#listFrom.all(repo, lower, max) : this.#listRange.all(repo, lower, upper, max),
     );
     return rows.map(fromRow);
   }

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { API_VERSION } from '@artifactapi/plugin-sdk';
 import { genericPlugin } from './generic.js';
+import { withDefaults } from './plugin-defaults.js';
 import type { LoadedPlugin } from './types.js';
 
 // Compiled to core/dist/src/plugins/, so the package root is three levels up.
@@ -31,7 +32,7 @@ export function builtinPlugins(): Promise<LoadedPlugin[]> {
       version,
       apiVersion: API_VERSION,
       dir: corePackageDir(),
-      plugin: genericPlugin,
+      plugin: withDefaults(genericPlugin, API_VERSION),
       builtin: true,
     },
   ]);

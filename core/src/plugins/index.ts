@@ -6,3 +6,5 @@ export { formatPluginList } from './format-plugin-list.js';
 export type { PluginListSource } from './format-plugin-list.js';
 export { builtinPlugins, corePackageDir, defaultPluginSearchPaths } from './builtins.js';
 export type { DiscoverOptions, DiscoveryResult, LoadedPlugin, PluginProblem } from './types.js';
+export { withDefaults, SUPPORTED_API_VERSIONS } from './plugin-defaults.js';
+export type { CorePlugin } from './plugin-defaults.js';

@@ -1,9 +1,11 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { API_VERSION } from '@artifactapi/plugin-sdk';
 import type { ArtifactPlugin } from '@artifactapi/plugin-sdk';
 import type { PluginCandidate } from './scan-packages.js';
+import { SUPPORTED_API_VERSIONS, withDefaults } from './plugin-defaults.js';
 import type { LoadedPlugin, PluginProblem } from './types.js';
+
+const SUPPORTED = SUPPORTED_API_VERSIONS.join(' and ');
 
 // Same rule as definePlugin; repeated because an export not made by definePlugin never went through it.
 const TYPE_NAME = /^[a-z0-9][a-z0-9-]*$/;
@@ -22,14 +24,14 @@ export async function loadPlugin(candidate: PluginCandidate): Promise<LoadOutcom
 
   const manifest = candidate.manifest;
   if (typeof manifest !== 'object' || manifest === null) {
-    return fail(`package ${packageName}: package.json field "artifactapi" must be an object like { "apiVersion": ${API_VERSION}, "plugin": "./dist/index.js" }`);
+    return fail(`package ${packageName}: package.json field "artifactapi" must be an object like { "apiVersion": 2, "plugin": "./dist/index.js" }`);
   }
   const { apiVersion, plugin: entry } = manifest as Record<string, unknown>;
   if (typeof apiVersion !== 'number' || !Number.isInteger(apiVersion)) {
     return fail(`package ${packageName}: package.json field "artifactapi.apiVersion" must be an integer, got ${JSON.stringify(apiVersion)}`);
   }
-  if (apiVersion !== API_VERSION) {
-    return fail(`package ${packageName} declares apiVersion ${apiVersion}; this ArtifactAPI supports ${API_VERSION}`);
+  if (!SUPPORTED_API_VERSIONS.includes(apiVersion)) {
+    return fail(`package ${packageName} declares apiVersion ${apiVersion}; this ArtifactAPI supports ${SUPPORTED}`);
   }
   if (typeof entry !== 'string' || entry === '') {
     return fail(`package ${packageName}: package.json field "artifactapi.plugin" must name the plugin module, e.g. "./dist/index.js"`);
@@ -48,7 +50,7 @@ export async function loadPlugin(candidate: PluginCandidate): Promise<LoadOutcom
   if (reason !== null) {
     return fail(`package ${packageName}: the default export of ${entry} is not a plugin made with definePlugin (${reason})`);
   }
-  const plugin = exported as ArtifactPlugin;
+  const plugin = withDefaults(exported as ArtifactPlugin, apiVersion as 1 | 2);
   return {
     ok: true,
     plugin: { type: plugin.type, packageName, version: candidate.version, apiVersion, dir, plugin, builtin: false },
@@ -59,7 +61,7 @@ export async function loadPlugin(candidate: PluginCandidate): Promise<LoadOutcom
 function notAPluginReason(value: unknown): string | null {
   if (typeof value !== 'object' || value === null) return value === undefined ? 'there is none' : `got ${typeof value}`;
   const p = value as Partial<Record<keyof ArtifactPlugin, unknown>>;
-  if (p.apiVersion !== API_VERSION) return `apiVersion is ${JSON.stringify(p.apiVersion)}, expected ${API_VERSION}`;
+  if (!SUPPORTED_API_VERSIONS.includes(p.apiVersion as number)) return `apiVersion is ${JSON.stringify(p.apiVersion)}, expected ${SUPPORTED}`;
   if (typeof p.type !== 'string' || !TYPE_NAME.test(p.type)) return `type ${JSON.stringify(p.type)} must match ${TYPE_NAME.source}`;
   if (typeof p.classify !== 'function') return 'classify is not a function';
   if (typeof p.upstreamUrl !== 'function') return 'upstreamUrl is not a function';

@@ -2,6 +2,7 @@ import type { PluginLogger } from '@artifactapi/plugin-sdk';
 import { builtinPlugins, defaultPluginSearchPaths } from './builtins.js';
 import { discoverPlugins } from './discover.js';
 import type { LoadedPlugin, PluginProblem } from './types.js';
+import type { PluginOptionsInfo } from '../config/plugin-options.js';
 
 export interface PluginRegistryOptions {
   /** Where to look for plugin packages; default `defaultPluginSearchPaths()`, i.e. `[process.cwd(), <core package dir>]`. */
@@ -42,6 +43,12 @@ export class PluginRegistry {
   get(type: string): LoadedPlugin | undefined {
     return this.#byType.get(type);
   }
+
+  /** What config loading needs to check a type's repository keys; undefined for an unknown type. */
+  readonly optionsInfo = (type: string): PluginOptionsInfo | undefined => {
+    const plugin = this.#byType.get(type)?.plugin;
+    return plugin && { contract: plugin.contract, ...(plugin.options ? { options: plugin.options } : {}) };
+  };
 
   /** Every loaded type: built-in ones first, then the others by type name. */
   list(): LoadedPlugin[] {

@@ -1,4 +1,5 @@
-import type { ArtifactPlugin, PluginLogger } from '@artifactapi/plugin-sdk';
+import type { PluginLogger } from '@artifactapi/plugin-sdk';
+import type { CorePlugin } from './plugin-defaults.js';
 
 /** A package type the registry can serve: a discovered plugin package or a type built into core. */
 export interface LoadedPlugin {
@@ -11,7 +12,8 @@ export interface LoadedPlugin {
   apiVersion: number;
   /** Real path of the package directory (symlinks resolved). */
   dir: string;
-  plugin: ArtifactPlugin;
+  /** The plugin with the core's named defaults filled in. */
+  plugin: CorePlugin;
   /** True for types the core knows by itself (`generic`). */
   builtin: boolean;
 }

@@ -1,4 +1,4 @@
-import { definePlugin } from '@artifactapi/plugin-sdk';
+import { definePlugin, UPSTREAM_URL_OPTION, urlOption } from '@artifactapi/plugin-sdk';
 import { chartHosts, upstreamUrlOf } from './chart-location.js';
 import { HELM_INDEX, classifyHelmPath, helmIndexOf } from './classify.js';
 
@@ -9,6 +9,15 @@ import { HELM_INDEX, classifyHelmPath, helmIndexOf } from './classify.js';
 export default definePlugin({
   type: 'helm',
   description: 'Helm chart repositories: index.yaml rewritten to the proxy, charts verified against their digest',
+  options: {
+    properties: {
+      files_url: { ...UPSTREAM_URL_OPTION, description: 'A second host the index links charts on (e.g. https://github.com for release assets).' },
+    },
+  },
+  upstreamHosts: (ctx) => {
+    const files = urlOption(ctx.repo.options, 'files_url');
+    return files ? [files] : [];
+  },
   classify: classifyHelmPath,
   upstreamUrl: (path, ctx) => upstreamUrlOf(path, chartHosts(ctx.repo.baseUrl, ctx.repo.options)),
   indexOf: helmIndexOf,

@@ -5,11 +5,11 @@ import { promisify } from 'node:util';
 
 const CLI = fileURLToPath(new URL('../../../../core/bin/artifactapi.js', import.meta.url));
 
-test('artifactapi plugins lists the helm type with apiVersion 1', async (t) => {
+test('artifactapi plugins lists the helm type with apiVersion 2', async (t) => {
   const { stdout } = await promisify(execFile)(process.execPath, [CLI, 'plugins'], { cwd: fileURLToPath(new URL('../../', import.meta.url)) });
   // Columns: TYPE PACKAGE VERSION API
   const row = stdout.split('\n').map((l) => l.trim().split(/\s+/)).find((cols) => cols[0] === 'helm');
   t.truthy(row, stdout);
   t.is(row![1], '@artifactapi/plugin-helm');
-  t.is(row![3], '1');
+  t.is(row![3], '2');
 });

@@ -14,6 +14,8 @@ const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
 export default definePlugin({
   type: 'npm',
   description: 'npm registry: packuments (full and abbreviated) and tarballs, scoped packages, integrity checks, quarantine',
+  // No repository keys of its own: any key the core does not know is an error.
+  options: { properties: {} },
   canonicalPath: (path) => canonicalPath(path),
   classify: (path) => classifyNpm(path),
   // Only the full document has `time`, which quarantine needs; the corgi is derived from it.

@@ -1,4 +1,4 @@
-import { definePlugin, type Classification } from '@artifactapi/plugin-sdk';
+import { definePlugin, UPSTREAM_URL_OPTION, urlOption, type Classification } from '@artifactapi/plugin-sdk';
 import { filesBase } from './file-urls.js';
 import { SIMPLE_HTML, SIMPLE_JSON } from './media-types.js';
 import { canonicalFilePath, canonicalSegment, lastSegment, normaliseName, parseDistFilename } from './names.js';
@@ -39,6 +39,17 @@ const UPSTREAM_JSON_ACCEPT = Object.freeze({ accept: 'application/json' });
 export default definePlugin({
   type: 'pypi',
   description: 'Python packages: PEP 503/691 simple index, files on files_url, PEP 658 metadata',
+
+  options: {
+    properties: {
+      files_url: { ...UPSTREAM_URL_OPTION, description: 'The host of package files (files.pythonhosted.org); default: base_url.' },
+    },
+  },
+
+  upstreamHosts: (ctx) => {
+    const files = urlOption(ctx.repo.options, 'files_url');
+    return files ? [files] : [];
+  },
 
   canonicalPath(path) {
     if (path === 'simple') return 'simple/';

@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { RepoRuntime } from '../../engine/index.js';
 import { AapiError } from '../../errors.js';
 import { requireAdmin } from '../auth.js';
 import { requestView } from '../public-base.js';
@@ -9,39 +8,41 @@ import type { ServerContext } from '../server-context.js';
 
 const SHA256_HEX = /^[0-9a-fA-F]{64}$/;
 
-/** `/api/v1/remote/{repo}/{path}`: GET/HEAD on every repository, PUT/DELETE on local ones. */
+/** `/api/v1/remote/{repo}/{path}`: GET/HEAD on every repository, PUT/DELETE on local ones. Parses, calls the service, writes. */
 export async function repositoryRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
   // Uploads are streamed to storage as they arrive; no body is parsed or buffered.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
 
-  const target = (request: FastifyRequest): { repo: RepoRuntime; path: string } => {
+  const target = (request: FastifyRequest): { name: string; path: string } => {
     const { repo: name, path } = splitRepoUrl(request.raw.url ?? '', PREFIX);
-    const repo = ctx.repos.get(name);
-    if (!repo) throw new AapiError('AAPI_ERR_REPO_NOT_FOUND', name);
     request.aapi = { repo: name, path };
-    return { repo, path };
+    return { name, path };
   };
 
   app.route({
     method: ['GET', 'HEAD'],
     url: `${PREFIX}*`,
     handler: async (request, reply) => {
-      const { repo, path } = target(request);
-      const served = await ctx.engine.get(repo, path, requestView(request, ctx.config, `${PREFIX}${repo.name}`));
+      const { name, path } = target(request);
+      const found = ctx.service.resolve(name);
+      // Virtual repositories have their own URL space.
+      if (!found || found.kind === 'virtual') throw new AapiError('AAPI_ERR_REPO_NOT_FOUND', name);
+      const served = await ctx.service.get(found, path, requestView(request, ctx.config, `${PREFIX}${name}`));
       return sendServed(request, reply, served, fileNameOf(path));
     },
   });
 
   app.put(`${PREFIX}*`, async (request, reply) => {
-    const { repo, path } = localTarget(request, target);
+    const { name, path } = target(request);
+    ctx.service.local(name, 'PUT');
     requireAdmin(request, ctx.config.auth.admin_token);
     const sha256 = header(request, 'x-checksum-sha256');
     if (sha256 !== undefined && !SHA256_HEX.test(sha256)) {
       throw new AapiError('AAPI_ERR_REQUEST_INVALID', 'X-Checksum-Sha256 must be 64 hex digits');
     }
     const length = header(request, 'content-length');
-    const entry = await ctx.engine.put(repo, path, request.raw, {
+    const entry = await ctx.service.put(name, path, request.raw, {
       sha256,
       contentType: header(request, 'content-type'),
       length: length === undefined ? undefined : Number(length),
@@ -50,19 +51,12 @@ export async function repositoryRoutes(app: FastifyInstance, ctx: ServerContext)
   });
 
   app.delete(`${PREFIX}*`, async (request, reply) => {
-    const { repo, path } = localTarget(request, target);
+    const { name, path } = target(request);
+    ctx.service.local(name, 'DELETE');
     requireAdmin(request, ctx.config.auth.admin_token);
-    if (!(await ctx.engine.delete(repo, path))) throw new AapiError('AAPI_ERR_NOT_FOUND', `${repo.name}/${path}`);
+    if (!(await ctx.service.delete(name, path))) throw new AapiError('AAPI_ERR_NOT_FOUND', `${name}/${path}`);
     return reply.code(204).send();
   });
-}
-
-function localTarget(request: FastifyRequest, target: (r: FastifyRequest) => { repo: RepoRuntime; path: string }) {
-  const found = target(request);
-  if (!found.repo.isLocal) {
-    throw new AapiError('AAPI_ERR_METHOD_NOT_ALLOWED', `${request.method} on remote repository ${found.repo.name}; only local repositories accept uploads`);
-  }
-  return found;
 }
 
 function header(request: FastifyRequest, name: string): string | undefined {

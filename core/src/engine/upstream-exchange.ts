@@ -1,0 +1,134 @@
+import type { Classification, PluginLogger } from '@artifactapi/plugin-sdk';
+import { AapiError, isAapiError } from '../errors.js';
+import type { CacheEntry } from '../metadata/metadata-store.js';
+import type { BlobStore } from '../storage/blob-store.js';
+import { isUnreachable, type UpstreamClient, type UpstreamResponse } from '../upstream/index.js';
+import type { EntryStore } from './entry-store.js';
+import type { FetchLock } from './fetch-lock.js';
+import type { Flight, FlightOutcome } from './flight.js';
+import { HotCache } from './hot-cache.js';
+import type { RepoRuntime } from './repo-runtime.js';
+import { etagOf } from './served.js';
+import { storeDownload } from './upstream-fetch.js';
+import type { UpstreamTokens } from './upstream-tokens.js';
+
+export interface UpstreamExchangeDeps {
+  blobs: BlobStore;
+  spoolDir: string;
+  upstream: UpstreamClient;
+  entries: EntryStore;
+  lock: FetchLock;
+  tokens: UpstreamTokens;
+  log: PluginLogger;
+  /** Defaults for the download limits a repository does not set itself (`upstream.*`). */
+  limits?: { maxBodySize?: number; totalSeconds?: number };
+  /** Aborts the downloads still running at stop(); they are never committed. */
+  stopping: AbortSignal;
+}
+
+/**
+ * The upstream half of a flight: the request (conditional when there is a stale copy, with the
+ * plugin's upstream token), and what its answer means: 304 revalidates, an unreachable upstream
+ * or a 429/5xx serves the stale copy, 404 forgets it, 200 is stored while it streams.
+ */
+export class UpstreamExchange {
+  constructor(private readonly deps: UpstreamExchangeDeps) {}
+
+  readonly run = async (flight: Flight, repo: RepoRuntime, path: string, verdict: Classification, stale: CacheEntry | undefined): Promise<void> => {
+    const { deps } = this;
+    const url = repo.upstreamUrl(path);
+    const headers: Record<string, string> = { ...repo.upstreamHeaders(path), 'accept-encoding': 'identity' };
+    if (stale && repo.config.check_mutable_updates) {
+      if (stale.upstreamEtag) headers['if-none-match'] = stale.upstreamEtag;
+      if (stale.upstreamLastModified) headers['if-modified-since'] = stale.upstreamLastModified;
+    }
+    let res: UpstreamResponse;
+    try {
+      res = await this.request(repo, path, url, headers);
+    } catch (err) {
+      if (stale && isUnreachable(err)) return flight.resolve(await this.staleOutcome(repo, stale, undefined));
+      throw err;
+    }
+    const status = res.status;
+    if (status !== 200) res.body.resume();
+    if (status === 304 && stale) {
+      const entry = await deps.entries.refreshExpiry(repo, stale);
+      return flight.resolve({ kind: 'entry', entry, cache: 'REVALIDATED', source: 'cache', upstreamStatus: status });
+    }
+    if (status === 404 || status === 410) {
+      if (stale) await deps.entries.forget(stale);
+      await deps.lock.rememberMissing(HotCache.key(repo.name, path), repo.config.cache.negative_ttl);
+      throw new AapiError('AAPI_ERR_NOT_FOUND', `${repo.name}/${path} (upstream answered ${status})`, { upstreamStatus: status });
+    }
+    if (status !== 200) {
+      if (stale && (status === 429 || status >= 500) && repo.config.stale_if_error === 'any') {
+        return flight.resolve(await this.staleOutcome(repo, stale, status));
+      }
+      throw new AapiError('AAPI_ERR_UPSTREAM_FAILED', `upstream answered ${status} for ${repo.name}/${path}`, { upstreamStatus: status });
+    }
+    await this.store(flight, repo, path, verdict, res, url);
+  };
+
+  /**
+   * Sends the request with the cached upstream token for the path's scope, if any. A 401 with a
+   * challenge the plugin answers is retried once with a fresh token.
+   */
+  private async request(repo: RepoRuntime, path: string, url: string, headers: Record<string, string>): Promise<UpstreamResponse> {
+    const { upstream, tokens, stopping } = this.deps;
+    const { username, password } = repo.config;
+    const send = (authorization: string | undefined) =>
+      upstream.request(url, {
+        headers: authorization ? { ...headers, authorization } : headers,
+        credentials: username !== undefined ? { username, password: password ?? '' } : undefined,
+        timeouts: repo.config.timeouts,
+        redirectHosts: repo.redirectHosts,
+        signal: stopping,
+      });
+    const cached = await tokens.cached(repo, path);
+    const res = await send(cached);
+    if (res.status !== 401 || !res.headers['www-authenticate']) return res;
+    const fresh = await tokens.obtain(repo, path, res, stopping);
+    if (fresh === undefined) return res;
+    res.body.resume();
+    const retried = await send(fresh);
+    // A fresh token refused: nobody should use it again.
+    if (retried.status === 401) await tokens.forget(repo, path);
+    return retried;
+  }
+
+  private async store(flight: Flight, repo: RepoRuntime, path: string, verdict: Classification, res: UpstreamResponse, url: string): Promise<void> {
+    const { deps } = this;
+    const download = await storeDownload(deps, repo, path, verdict, res, {
+      // Bytes already verified are still worth serving when the entry cannot be recorded.
+      publish: (entry) => deps.entries.record(entry).catch((err: unknown) => deps.log.warn({ err, repo: repo.name, path }, 'download served but not recorded')),
+      maxBytes: repo.config.max_body_size ?? deps.limits?.maxBodySize ?? 0,
+      totalMs: (repo.config.timeouts?.total ?? deps.limits?.totalSeconds ?? 0) * 1000,
+    });
+    // Followers may join until the flight leaves the map; keep the body readable until then.
+    download.body.retain();
+    flight.resolve({
+      kind: 'download',
+      body: download.body,
+      stored: download.stored,
+      upstreamStatus: res.status,
+      contentType: res.headers['content-type'] ?? verdict.contentType ?? 'application/octet-stream',
+      lastModified: res.headers['last-modified'],
+      // A body that turns out not to match is cut, so announcing the expected digest is safe.
+      etag: verdict.expectedDigest?.algorithm === 'sha256' ? etagOf(verdict.expectedDigest.hex) : undefined,
+    });
+    try {
+      await download.stored;
+    } catch (err) {
+      if (isUnreachable(err) || (isAapiError(err) && err.code === 'AAPI_ERR_UPSTREAM_FAILED')) deps.upstream.reportFailure(url);
+      deps.log.warn({ err, repo: repo.name, path }, 'download not stored');
+    } finally {
+      flight.leave();
+      download.body.release();
+    }
+  }
+
+  private async staleOutcome(repo: RepoRuntime, stale: CacheEntry, upstreamStatus: number | undefined): Promise<FlightOutcome> {
+    const entry = await this.deps.entries.refreshExpiry(repo, stale);
+    return { kind: 'entry', entry, cache: 'STALE', source: 'cache', upstreamStatus };
+  }
+}

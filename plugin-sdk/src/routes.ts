@@ -1,0 +1,63 @@
+import type { Readable } from 'node:stream';
+import type { EngineService } from './engine-service.js';
+import type { PluginLogger } from './types.js';
+import type { UploadSessions } from './hosted.js';
+
+export type HttpMethod = 'GET' | 'HEAD' | 'PUT' | 'POST' | 'PATCH' | 'DELETE';
+
+/** A request to a plugin route. Bodies are never parsed: `body` is the raw stream. */
+export interface PluginRequest {
+  readonly method: string;
+  /** The URL as sent, path and query. */
+  readonly url: string;
+  /** Route parameters: `:name` segments, and `*` for a wildcard's rest (still percent-encoded). */
+  readonly params: Readonly<Record<string, string | undefined>>;
+  /** Query parameters; the first value of a repeated one. */
+  readonly query: Readonly<Record<string, string | undefined>>;
+  /** Lower-case header names. */
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly body: Readable;
+}
+
+/** The reply of a plugin route. `send` ends it; a route must send exactly once. */
+export interface PluginReply {
+  status(code: number): this;
+  header(name: string, value: string | number): this;
+  /** Sends a body: a string, bytes, a stream, or an object (as JSON); nothing for an empty body. */
+  send(body?: string | Uint8Array | Readable | object): Promise<void>;
+  readonly sent: boolean;
+}
+
+export type RouteHandler = (request: PluginRequest, reply: PluginReply) => Promise<void>;
+
+/** Formats an error a route threw (an EngineError or the plugin's own) in the plugin's protocol. */
+export type RouteErrorHandler = (error: unknown, request: PluginRequest, reply: PluginReply) => Promise<void>;
+
+/**
+ * Where a plugin mounts its protocol surface: an encapsulated scope of the product's HTTP server
+ * (fastify underneath; plugins never import it). URLs use fastify's syntax: `/v2/` exact,
+ * `/v2/*` a wildcard, `/x/:name` a parameter. A URL another plugin or the core already serves
+ * fails at start, naming the plugin.
+ */
+export interface RouteScope {
+  route(options: { method: HttpMethod | readonly HttpMethod[]; url: string; handler: RouteHandler }): void;
+  /** Replaces the product's JSON error format in this scope only (docker's `{errors: [...]}`). */
+  setErrorHandler(handler: RouteErrorHandler): void;
+}
+
+/** What `routes` receives besides the scope: the engine and request-level helpers. Injected, never imported. */
+export interface RoutesContext {
+  engine: EngineService;
+  /** Upload sessions of local repositories (see HostedDefinition.uploadSessions). */
+  uploads: UploadSessions;
+  log: PluginLogger;
+  /** The server's public origin for this request, without a trailing slash (`public_url`, else Host as trusted). */
+  publicOrigin(request: PluginRequest): string;
+  /**
+   * Whether the request carries the admin token: `Bearer <token>`, or Basic credentials whose
+   * password is the token (any user name). False when no token is configured.
+   */
+  isAdmin(request: PluginRequest): boolean;
+  /** Whether uploads are possible at all (an admin token is configured). */
+  readonly writable: boolean;
+}
