@@ -87,3 +87,34 @@ remotes:
   t.true(health.plugins.loaded.includes('acme'));
   t.deepEqual(health.plugins.problems.map((p) => p.packageName).sort(), [...BROKEN].sort());
 });
+
+test('an apiVersion 2 plugin: check-config checks its keys by path, and serve mounts its routes over the engine', async (t) => {
+  const upstream = await startUpstream({ files: { '/top/hammer.bin': 'hammer bytes' } });
+  t.teardown(() => upstream.close());
+  const project = await pluginProject(t, ['artifactapi-plugin-acme', 'artifactapi-plugin-shelf']);
+  const bad = await writeConfig(
+    project,
+    `remotes:\n  tools: { type: remote, package: shelf, base_url: ${upstream.url}, shelf: "Top", colour: red }\n  widgets: { type: remote, package: acme, base_url: ${upstream.url}, anything: goes }\n`,
+  );
+  const checked = await runCli(['check-config', bad], { cwd: project });
+  t.is(checked.code, 1, checked.stdout + checked.stderr);
+  t.regex(checked.stderr, /remotes\.tools\.shelf must be a lower-case word, got "Top"/);
+  t.regex(checked.stderr, /unknown key remotes\.tools\.colour \(neither a repository key nor an option of the shelf plugin\)/);
+  t.notRegex(checked.stderr, /anything/, 'an apiVersion 1 plugin keeps unknown keys allowed');
+
+  const config = await writeConfig(project, `log: { level: warn }\nremotes:\n  tools: { type: remote, package: shelf, base_url: ${upstream.url}, shelf: top }\n`);
+  const proc = await startServe(t, { config, cwd: project });
+  const first = await fetch(`${proc.url}/shelf-api/tools/hammer.bin`);
+  t.is(first.status, 200);
+  t.is(await first.text(), 'hammer bytes');
+  t.is(first.headers.get('x-shelf'), 'yes');
+  t.is(first.headers.get('x-artifact-source'), 'remote');
+  const second = await fetch(`${proc.url}/shelf-api/tools/hammer.bin`);
+  t.is(second.headers.get('x-artifact-cache'), 'HIT');
+  t.is(upstream.hits('/top/hammer.bin', 'GET'), 1);
+  // The same repository through the core's own URL shares the cache entry.
+  t.is((await fetch(`${proc.url}/api/v1/remote/tools/items/hammer.bin`)).headers.get('x-artifact-source'), 'cache');
+  const missing = await fetch(`${proc.url}/shelf-api/nowhere/x.bin`);
+  t.is(missing.status, 404);
+  t.deepEqual(await missing.json(), { shelfError: 'AAPI_ERR_REPO_NOT_FOUND' }, "the plugin's own error format");
+});

@@ -3,6 +3,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import { AapiError } from '../errors.js';
 import { errorHandler } from './error-handler.js';
 import { HotPath } from './hot-path.js';
+import { mountPluginRoutes } from './plugin-routes.js';
 import { refuseOwnRequests } from './loop-guard.js';
 import './request-context.js';
 import { recordRequest } from './request-log.js';
@@ -60,5 +61,7 @@ export async function buildApp(ctx: ServerContext, logger: FastifyBaseLogger): P
   await app.register(async (scope) => infoRoutes(scope, ctx));
   await app.register(async (scope) => repositoryRoutes(scope, ctx));
   await app.register(async (scope) => virtualRoutes(scope, ctx));
+  // Protocol surfaces of apiVersion 2 plugins (docker /v2, terraform discovery), each in its own scope.
+  for (const loaded of ctx.plugins.list()) if (loaded.plugin.hasRoutes) await mountPluginRoutes(app, loaded, ctx);
   return app;
 }

@@ -17,6 +17,12 @@ export function requireAdmin(request: FastifyRequest, adminToken: string | undef
   if (!sameSecret(presentedToken(header), adminToken)) throw new AapiError('AAPI_ERR_AUTH_FORBIDDEN', 'invalid credentials');
 }
 
+/** Whether the request carries the admin token (Bearer, or Basic with it as the password); false when none is configured. */
+export function isAdmin(request: FastifyRequest, adminToken: string | undefined): boolean {
+  const header = request.headers.authorization;
+  return header !== undefined && adminToken !== undefined && sameSecret(presentedToken(header), adminToken);
+}
+
 function presentedToken(header: string): string {
   const space = header.indexOf(' ');
   const scheme = header.slice(0, space).toLowerCase();

@@ -5,6 +5,7 @@ import type { MetadataStore } from '../metadata/index.js';
 import type { PluginRegistry } from '../plugins/index.js';
 import type { BlobStore } from '../storage/index.js';
 import type { Metrics } from './metrics.js';
+import type { PluginLogger } from '@artifactapi/plugin-sdk';
 
 /** Everything the routes need, built once by the composition root and injected into the app. */
 export interface ServerContext {
@@ -17,6 +18,8 @@ export interface ServerContext {
   plugins: PluginRegistry;
   backends: { blobs: BlobStore; meta: MetadataStore; coord: Coordinator };
   metrics: Metrics;
+  /** The server's logger; plugin routes get a child of it. */
+  logger: PluginLogger & { child(bindings: object): PluginLogger };
   version: string;
   /** The `Via` value on this server's upstream requests; a request carrying it is a loop. */
   via: string;
