@@ -90,6 +90,7 @@ export async function createServer(options: CreateServerOptions): Promise<Artifa
     plugins,
     backends: { blobs, meta, coord },
     metrics: new Metrics(),
+    logger,
     version: await coreVersion(),
     via,
   };
