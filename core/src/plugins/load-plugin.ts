@@ -23,7 +23,7 @@ export async function loadPlugin(candidate: PluginCandidate): Promise<LoadOutcom
 
   const manifest = candidate.manifest;
   if (typeof manifest !== 'object' || manifest === null) {
-    return fail(`package ${packageName}: package.json field "artifactapi" must be an object like { "apiVersion": ${API_VERSION}, "plugin": "./dist/index.js" }`);
+    return fail(`package ${packageName}: package.json field "artifactapi" must be an object like { "apiVersion": ${API_VERSION}, "plugin": "./dist/src/index.js" }`);
   }
   const { apiVersion, plugin: entry } = manifest as Record<string, unknown>;
   if (typeof apiVersion !== 'number' || !Number.isInteger(apiVersion)) {
@@ -33,7 +33,7 @@ export async function loadPlugin(candidate: PluginCandidate): Promise<LoadOutcom
     return fail(`package ${packageName} declares apiVersion ${apiVersion}; this ArtifactAPI supports ${API_VERSION}`);
   }
   if (typeof entry !== 'string' || entry === '') {
-    return fail(`package ${packageName}: package.json field "artifactapi.plugin" must name the plugin module, e.g. "./dist/index.js"`);
+    return fail(`package ${packageName}: package.json field "artifactapi.plugin" must name the plugin module, e.g. "./dist/src/index.js"`);
   }
 
   let mod: unknown;
