@@ -17,7 +17,10 @@ export interface Classification {
   expectedDigest?: ExpectedDigest;
   /** When the artifact was published upstream, for quarantine. */
   publishedAt?: Date;
-  /** Content type to serve when the upstream sends none. */
+  /**
+   * Content type to serve when the upstream sends none or a generic one (`application/octet-stream`,
+   * `binary/octet-stream`, `application/unknown`, `text/plain`); a specific upstream type wins.
+   */
   contentType?: string;
   /** Why a path is denied; shown to the client. */
   reason?: string;

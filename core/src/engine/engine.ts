@@ -14,6 +14,7 @@ import { IndexDocuments, type IndexDocument, type RequestView } from './index-do
 import type { RenderedCacheStats } from './rendered-cache.js';
 import type { RepoRuntime } from './repo-runtime.js';
 import { etagOf, servedFacts, type CacheStatus, type Served } from './served.js';
+import { servedContentType } from './content-type.js';
 import { hashBlob } from './hash-blob.js';
 import { storeDownload } from './upstream-fetch.js';
 
@@ -422,7 +423,7 @@ export class Engine {
       body: download.body,
       stored: download.stored,
       upstreamStatus: status,
-      contentType: res.headers['content-type'] ?? verdict.contentType ?? 'application/octet-stream',
+      contentType: servedContentType(res.headers['content-type'], verdict.contentType),
       lastModified: res.headers['last-modified'],
       // A body that turns out not to match is cut, so announcing the expected digest is safe.
       etag: verdict.expectedDigest?.algorithm === 'sha256' ? etagOf(verdict.expectedDigest.hex) : undefined,

@@ -5,7 +5,10 @@ import { AapiError, isAapiError } from '../errors.js';
 export function errorHandler(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): void {
   const err = toAapiError(error);
   if (request.aapi && err.upstreamStatus !== undefined) request.aapi.upstreamStatus = err.upstreamStatus;
-  if (err.status >= 500) request.log.error({ err: error }, err.message);
+  // The message already quotes what it wraps (a plugin hook's error, a socket error); `err` is that
+  // cause, with its own stack. Logging the wrapper would print the cause's message twice, since
+  // pino's err serializer appends every cause's message to the wrapper's.
+  if (err.status >= 500) request.log.error({ code: err.code, err: err.cause ?? err }, err.message);
   else request.log.debug({ code: err.code }, err.message);
   if (reply.sent || reply.raw.headersSent) {
     // Headers are out: the only honest signal left is to cut the connection.

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { API_VERSION } from '@artifactapi/plugin-sdk';
 import type { ArtifactPlugin } from '@artifactapi/plugin-sdk';
+import { taskRefProblem } from './check-task-refs.js';
 import type { PluginCandidate } from './scan-packages.js';
 import type { LoadedPlugin, PluginProblem } from './types.js';
 
@@ -22,7 +23,7 @@ export async function loadPlugin(candidate: PluginCandidate): Promise<LoadOutcom
 
   const manifest = candidate.manifest;
   if (typeof manifest !== 'object' || manifest === null) {
-    return fail(`package ${packageName}: package.json field "artifactapi" must be an object like { "apiVersion": ${API_VERSION}, "plugin": "./dist/index.js" }`);
+    return fail(`package ${packageName}: package.json field "artifactapi" must be an object like { "apiVersion": ${API_VERSION}, "plugin": "./dist/src/index.js" }`);
   }
   const { apiVersion, plugin: entry } = manifest as Record<string, unknown>;
   if (typeof apiVersion !== 'number' || !Number.isInteger(apiVersion)) {
@@ -32,7 +33,7 @@ export async function loadPlugin(candidate: PluginCandidate): Promise<LoadOutcom
     return fail(`package ${packageName} declares apiVersion ${apiVersion}; this ArtifactAPI supports ${API_VERSION}`);
   }
   if (typeof entry !== 'string' || entry === '') {
-    return fail(`package ${packageName}: package.json field "artifactapi.plugin" must name the plugin module, e.g. "./dist/index.js"`);
+    return fail(`package ${packageName}: package.json field "artifactapi.plugin" must name the plugin module, e.g. "./dist/src/index.js"`);
   }
 
   let mod: unknown;
@@ -49,6 +50,8 @@ export async function loadPlugin(candidate: PluginCandidate): Promise<LoadOutcom
     return fail(`package ${packageName}: the default export of ${entry} is not a plugin made with definePlugin (${reason})`);
   }
   const plugin = exported as ArtifactPlugin;
+  const taskProblem = await taskRefProblem(plugin);
+  if (taskProblem !== null) return fail(`package ${packageName}: plugin ${plugin.type}: ${taskProblem}`);
   return {
     ok: true,
     plugin: { type: plugin.type, packageName, version: candidate.version, apiVersion, dir, plugin, builtin: false },
@@ -64,6 +67,7 @@ function notAPluginReason(value: unknown): string | null {
   if (typeof p.classify !== 'function') return 'classify is not a function';
   if (typeof p.upstreamUrl !== 'function') return 'upstreamUrl is not a function';
   if (typeof p.rewriters !== 'object' || p.rewriters === null) return 'rewriters is not an object';
+  if (typeof p.inspectors !== 'object' || p.inspectors === null) return 'inspectors is not an object';
   return null;
 }
 
