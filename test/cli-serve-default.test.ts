@@ -66,11 +66,16 @@ remotes:
   priv:
     type: remote
     package: generic
-    base_url: http://deploy:url-secret-123@127.0.0.1:9/repo?access_token=query-secret-456
+    base_url: http://127.0.0.1:9/repo?access_token=query-secret-456
     username: deploy
     password: pw-secret-789
     # an option for a plugin; its name says it is a credential
     api_key: opt-secret-000
+  # credentials in the URL, the other way to give them (not both at once: check-config refuses that)
+  inurl:
+    type: remote
+    package: generic
+    base_url: http://deploy:url-secret-123@127.0.0.1:9/repo
   files:
     type: local
     package: generic

@@ -32,7 +32,7 @@ export interface RepoInfo {
   package: string;
   /** Upstream base URL without a trailing slash; empty for local repositories. */
   baseUrl: string;
-  /** The repository's own config block, for plugin-specific keys such as `files_url`. */
+  /** The plugin-specific keys of the repository's config block as written, such as `files_url`; the core's keys (`base_url`, `patterns`, `cache`, …) are not included. */
   options: Readonly<Record<string, unknown>>;
 }
 
@@ -65,7 +65,7 @@ export interface RewriteContext {
   repo: string;
   /** The repository's `base_url`, without a trailing slash. */
   upstreamBase: string;
-  /** The repository's config block as written (e.g. `files_url`). */
+  /** The plugin-specific keys of the repository's config block as written (e.g. `files_url`). */
   options: Record<string, unknown>;
   /** The path the document was requested at. */
   path: string;
