@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { AapiError } from '../errors.js';
-import { errorHandler } from './error-handler.js';
+import { createErrorHandler } from './error-handler.js';
 import { HotPath } from './hot-path.js';
 import { refuseOwnRequests } from './loop-guard.js';
 import './request-context.js';
@@ -14,6 +14,14 @@ import type { ServerContext } from './server-context.js';
 /** Builds the fastify app without listening, so tests can `inject()` or listen on port 0. */
 export async function buildApp(ctx: ServerContext, logger: FastifyBaseLogger): Promise<FastifyInstance> {
   const hotPath = new HotPath(ctx, logger);
+  // Errors on a repository take its plugin's body shape (npm clients print only a string `error`).
+  const errorHandler = createErrorHandler((request) => {
+    const name = request.aapi?.repo;
+    if (name === undefined) return undefined;
+    const type = ctx.repos.get(name)?.config.package ?? ctx.virtuals.get(name)?.package;
+    // optional: a plugin built with an SDK older than the hook has none
+    return type === undefined ? undefined : ctx.plugins.get(type)?.plugin.errorBody;
+  });
   const app = Fastify({
     // Hot hits are answered before fastify sees them; the server settings are fastify's own.
     serverFactory: (handler, options) => {
