@@ -7,6 +7,7 @@ import { refuseOwnRequests } from './loop-guard.js';
 import './request-context.js';
 import { recordRequest } from './request-log.js';
 import { infoRoutes } from './routes/info-routes.js';
+import { otherMethodRoutes } from './routes/other-method-routes.js';
 import { repositoryRoutes } from './routes/repository-routes.js';
 import { virtualRoutes } from './routes/virtual-routes.js';
 import type { ServerContext } from './server-context.js';
@@ -68,5 +69,6 @@ export async function buildApp(ctx: ServerContext, logger: FastifyBaseLogger): P
   await app.register(async (scope) => infoRoutes(scope, ctx));
   await app.register(async (scope) => repositoryRoutes(scope, ctx));
   await app.register(async (scope) => virtualRoutes(scope, ctx));
+  await app.register(async (scope) => otherMethodRoutes(scope, ctx));
   return app;
 }
