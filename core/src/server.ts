@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
-import { definePlugin, type ArtifactPlugin } from '@artifactapi/plugin-sdk';
-import type { AppConfig, VirtualConfig } from './config/index.js';
+import { ConfigError, unknownPackages, type AppConfig, type VirtualConfig } from './config/index.js';
 import { Engine, HotCache, RepoRuntime } from './engine/index.js';
 import { createBackends } from './backends.js';
 import { buildApp } from './http/app.js';
@@ -23,6 +22,8 @@ export interface CreateServerOptions {
   logger?: Logger;
   /** Where plugins are discovered; default: the working directory and the core package. */
   pluginSearchFrom?: string[];
+  /** Plugins already discovered (serve checks the config against them first); default: discover now. */
+  plugins?: PluginRegistry;
 }
 
 export interface ArtifactServer {
@@ -39,7 +40,11 @@ export async function createServer(options: CreateServerOptions): Promise<Artifa
   const logger =
     options.logger ??
     pino({ level: config.log.level, redact: { paths: ['req.headers.authorization', '*.password', '*.admin_token'], censor: '***' } });
-  const plugins = await PluginRegistry.load({ searchFrom: options.pluginSearchFrom, log: logger });
+  const plugins = options.plugins ?? (await PluginRegistry.load({ searchFrom: options.pluginSearchFrom, log: logger }));
+  if (options.plugins) plugins.report(logger);
+  // A repository whose type no plugin provides could only answer errors while /health says ok.
+  const unknown = unknownPackages(config, plugins.types());
+  if (unknown.length > 0) throw new ConfigError(unknown);
 
   const { blobs, meta, coord, breakerStore } = await createBackends(config, logger);
   await blobs.cleanOrphans().then(
@@ -74,7 +79,7 @@ export async function createServer(options: CreateServerOptions): Promise<Artifa
 
   const repos = new Map<string, RepoRuntime>();
   for (const repoConfig of Object.values(config.remotes)) {
-    const plugin = plugins.get(repoConfig.package)?.plugin ?? missingPlugin(repoConfig.package, logger, repoConfig.name);
+    const plugin = plugins.get(repoConfig.package)!.plugin;
     repos.set(repoConfig.name, new RepoRuntime(repoConfig, plugin, logger.child({ repo: repoConfig.name })));
   }
   const virtuals = new Map<string, VirtualConfig>(Object.values(config.virtuals).map((v) => [v.name, v]));
@@ -105,20 +110,6 @@ export async function createServer(options: CreateServerOptions): Promise<Artifa
   return { app, context, logger, close };
 }
 
-
-
-
-/** Stands in for a package type that failed to load, so its repositories answer with a clear error. */
-function missingPlugin(type: string, logger: Logger, repo: string): ArtifactPlugin {
-  logger.error({ repo, package: type }, `repository ${repo} uses package type "${type}", which no loaded plugin provides`);
-  return definePlugin({
-    type: type.toLowerCase().replace(/[^a-z0-9-]/g, '-') || 'missing',
-    description: 'unavailable',
-    classify() {
-      throw new Error(`package type "${type}" is not loaded; run \`artifactapi plugins\` to see why`);
-    },
-  });
-}
 
 async function coreVersion(): Promise<string> {
   const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };

@@ -47,7 +47,7 @@ test('a minimal file round-trips with every default filled in', async (t) => {
         cache: { immutable_ttl: 0, mutable_ttl: 600, negative_ttl: 30 },
         stale_if_error: 'any',
         quarantine_days: 0,
-        options: { package: 'generic', base_url: 'https://github.com/' },
+        options: {},
       },
     },
     virtuals: {},
@@ -62,7 +62,7 @@ test('an empty file is a valid configuration with no repositories', (t) => {
   t.is(config.data_dir, resolve('./data'));
 });
 
-test('options keep the repository block as written, plugin keys included', (t) => {
+test('options keep the plugin keys of the repository block as written, not the core keys', (t) => {
   const config = parseConfig(
     `remotes:
   hub:
@@ -76,10 +76,7 @@ test('options keep the repository block as written, plugin keys included', (t) =
   );
   const hub = config.remotes['hub']!;
   t.deepEqual(hub.options, {
-    package: 'docker',
-    base_url: 'https://registry-1.docker.io',
     ban_tags: ['latest'],
-    cache: { mutable_ttl: 5 },
     custom_plugin_key: { nested: true },
   });
   t.deepEqual(hub.cache, { immutable_ttl: 0, mutable_ttl: 5, negative_ttl: 30 });

@@ -1,4 +1,4 @@
-import type { ArtifactPlugin, HookContext, Negotiated, PluginDefinition } from './types.js';
+import type { ArtifactPlugin, ErrorInfo, HookContext, Negotiated, PluginDefinition } from './types.js';
 
 export const API_VERSION = 1 as const;
 
@@ -15,6 +15,11 @@ const noHeaders = () => NO_HEADERS;
 const samePath = (path: string) => path;
 const defaultVariant = () => DEFAULT_VARIANT;
 const noIndex = () => undefined;
+
+/** The product's error body (DESIGN §3); the default `errorBody`. */
+export function productErrorBody(error: ErrorInfo): { error: { code: string; message: string } } {
+  return { error: { code: error.code, message: error.message } };
+}
 
 /**
  * Turns a plugin definition into the object the core loads. Validates the definition so a
@@ -35,6 +40,7 @@ export function definePlugin(def: PluginDefinition): ArtifactPlugin {
     canonicalPath: def.canonicalPath ?? samePath,
     negotiate: def.negotiate ?? defaultVariant,
     indexOf: def.indexOf ?? noIndex,
+    errorBody: def.errorBody ?? productErrorBody,
     rewriters: Object.freeze({ ...def.rewriters }),
     inspectors: Object.freeze({ ...def.inspectors }),
     apiVersion: API_VERSION,

@@ -1,4 +1,4 @@
-export { definePlugin, joinUpstream, API_VERSION } from './define-plugin.js';
+export { definePlugin, joinUpstream, productErrorBody, API_VERSION } from './define-plugin.js';
 export { parseJsonDocument, MAX_JSON_DEPTH } from './json-document.js';
 export type {
   ArtifactFacts,
@@ -9,6 +9,7 @@ export type {
   RewriteResult,
   RewriteTask,
   CacheClass,
+  ErrorInfo,
   Classification,
   ExpectedDigest,
   HookContext,

@@ -35,7 +35,7 @@ export interface RepoInfo {
   package: string;
   /** Upstream base URL without a trailing slash; empty for local repositories. */
   baseUrl: string;
-  /** The repository's own config block, for plugin-specific keys such as `files_url`. */
+  /** The plugin-specific keys of the repository's config block as written, such as `files_url`; the core's keys (`base_url`, `patterns`, `cache`, …) are not included. */
   options: Readonly<Record<string, unknown>>;
 }
 
@@ -68,7 +68,7 @@ export interface RewriteContext {
   repo: string;
   /** The repository's `base_url`, without a trailing slash. */
   upstreamBase: string;
-  /** The repository's config block as written (e.g. `files_url`). */
+  /** The plugin-specific keys of the repository's config block as written (e.g. `files_url`). */
   options: Record<string, unknown>;
   /** The path the document was requested at. */
   path: string;
@@ -119,6 +119,16 @@ export interface InspectContext {
  */
 export type InspectTask = (input: { body: Uint8Array; ctx: InspectContext }) => Record<string, ArtifactFacts> | Promise<Record<string, ArtifactFacts>>;
 
+/** An error response about to be sent on a repository, for {@link PluginDefinition.errorBody}. */
+export interface ErrorInfo {
+  /** Stable code, `AAPI_ERR_…` (see docs/errors.md). */
+  code: string;
+  /** The sentence shown to users, e.g. `Path denied by repository policy: left-pad (blocklisted)`. */
+  message: string;
+  /** HTTP status of the response. */
+  status: number;
+}
+
 /** The representation a client asked for. */
 export interface Negotiated {
   /** Names the representation; part of the cache key of the rewritten document. */
@@ -167,11 +177,17 @@ export interface PluginDefinition {
    * the artifact's digests and publish time. Default: none (no verification beyond `classify`).
    */
   indexOf?(path: string, ctx: HookContext): { path: string; index: string } | undefined;
+  /**
+   * The JSON body of an error response on this type's repositories (remote, local and virtual),
+   * for clients that print an error only in their own shape. Called for each such error
+   * response; must not throw. Default: the product's `{ "error": { "code", "message" } }`.
+   */
+  errorBody?(error: ErrorInfo): unknown;
 }
 
 /** A plugin as the core holds it: the definition with every optional hook filled in. */
 export interface ArtifactPlugin
-  extends Required<Pick<PluginDefinition, 'type' | 'description' | 'classify' | 'upstreamUrl' | 'upstreamHeaders' | 'canonicalPath' | 'negotiate' | 'indexOf'>> {
+  extends Required<Pick<PluginDefinition, 'type' | 'description' | 'classify' | 'upstreamUrl' | 'upstreamHeaders' | 'canonicalPath' | 'negotiate' | 'indexOf' | 'errorBody'>> {
   readonly rewriters: Readonly<Record<string, TaskRef>>;
   readonly inspectors: Readonly<Record<string, TaskRef>>;
   /** Marks objects made by definePlugin, so the loader can tell them from arbitrary exports. */

@@ -1,9 +1,15 @@
 import { ConfigError, loadConfig } from '../config/index.js';
+import { PluginRegistry } from '../plugins/index.js';
+import { quietLog } from './quiet-log.js';
 
-/** `artifactapi check-config FILE`: 0 when valid, 1 with one line per problem otherwise. */
+/**
+ * `artifactapi check-config FILE`: 0 when valid, 1 with one line per problem otherwise.
+ * Plugins are discovered as `serve` does, so a `package:` that serve would refuse is refused here.
+ */
 export async function checkConfigCommand(file: string, dataDir: string | undefined): Promise<number> {
+  const plugins = await PluginRegistry.load({ log: quietLog });
   try {
-    const config = await loadConfig(file, { dataDir });
+    const config = await loadConfig(file, { dataDir, knownPackages: plugins.types() });
     const repos = Object.keys(config.remotes).length;
     const virtuals = Object.keys(config.virtuals).length;
     process.stdout.write(`${file}: valid (${repos} repositories, ${virtuals} virtual)\n`);

@@ -6,7 +6,8 @@ import { fileNameOf, splitRepoUrl } from '../repo-path.js';
 import { sendServed } from '../send-served.js';
 import type { ServerContext } from '../server-context.js';
 
-const PREFIX = '/api/v1/virtual/';
+export const VIRTUAL_PREFIX = '/api/v1/virtual/';
+const PREFIX = VIRTUAL_PREFIX;
 
 /** Answers from a repository's members, in the order listed. */
 export async function virtualRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
