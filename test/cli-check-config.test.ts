@@ -22,6 +22,7 @@ const invalid: [file: string, keyPath: string, detail: RegExp][] = [
   ['unknown-member.yaml', 'virtuals.all.members[1]', /"nope"/],
   ['missing-var.yaml', 'remotes.x.password', /AAPI_E2E_UNSET_VARIABLE.*not set/],
   ['credentials-twice.yaml', 'remotes.x.base_url', /carries credentials and remotes\.x\.password is set too/],
+  ['unknown-package.yaml', 'remotes.x.package', /"dockr", which no loaded plugin provides \(loaded: generic, [^)]*npm[^)]*\)/],
 ];
 
 for (const [file, keyPath, detail] of invalid) {
@@ -34,6 +35,14 @@ for (const [file, keyPath, detail] of invalid) {
     t.notRegex(result.stdout, /valid \(/);
   });
 }
+
+test('check-config reports schema, regex, member and package problems in one run', async (t) => {
+  const result = await runCli(['check-config', fixture('config/many-problems.yaml')]);
+  t.is(result.code, 1);
+  for (const keyPath of ['remotes.x.cache.mutable_ttl', 'remotes.x.patterns[0]', 'virtuals.all.members[1]', 'remotes.hub.package']) {
+    t.true(result.stderr.includes(keyPath), `${keyPath} missing from:\n${result.stderr}`);
+  }
+});
 
 test('check-config with no file is a usage error', async (t) => {
   const result = await runCli(['check-config']);
@@ -63,6 +72,18 @@ test('serve with an invalid config exits non-zero before listening or touching t
   t.true(proc.stderr().includes('remotes.x.cache.mutable_ttl'), proc.stderr());
   t.notRegex(proc.stdout() + proc.stderr(), /EADDRINUSE|could not listen|Server listening/);
   t.false(existsSync(dataDir), 'the data directory must not be created for a config that is refused');
+  t.is(held.connections(), 0);
+});
+
+test('serve refuses a package type no loaded plugin provides before listening', async (t) => {
+  const held = await holdPort(t);
+  const dataDir = join(await tempDir(t), 'never-created');
+  const proc = spawnServe(t, { config: fixture('config/unknown-package.yaml') }, dataDir, held.port);
+  const exit = await proc.exited;
+  t.is(exit.code, 1);
+  t.regex(proc.stderr(), /remotes\.x\.package is "dockr", which no loaded plugin provides \(loaded: generic, /);
+  t.notRegex(proc.stdout() + proc.stderr(), /EADDRINUSE|could not listen|Server listening/);
+  t.false(existsSync(dataDir));
   t.is(held.connections(), 0);
 });
 

@@ -72,9 +72,9 @@ function probePort(container: K8sContainer, probe: K8sProbe | undefined): number
   return typeof port === 'string' ? container.ports?.find((p) => p.name === port)?.containerPort : port;
 }
 
-test('deploy/Dockerfile builds on node:20-bookworm-slim and serves the mounted config on the data dir', (t) => {
+test('deploy/Dockerfile builds on node:24-bookworm-slim and serves the mounted config on the data dir', (t) => {
   const { bases, env, cmd } = readDockerfile();
-  t.true(bases.length > 0 && bases.every((b) => b === 'node:20-bookworm-slim'), `FROM ${bases.join(', ')}`);
+  t.true(bases.length > 0 && bases.every((b) => b === 'node:24-bookworm-slim'), `FROM ${bases.join(', ')}`);
   t.deepEqual(cmd, ['node', 'core/bin/artifactapi.js', 'serve', '--config', '/etc/artifactapi/config.yaml', '--listen', '0.0.0.0:8000', '--data', '/var/lib/artifactapi']);
   t.deepEqual(unknownVars(env), [], 'ENV in the final stage');
 });

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { REPO_ROOT } from './helpers/paths.js';
 import { tempDir } from './helpers/temp-dir.js';
 import type { Teardown } from './helpers/teardown.js';
 
@@ -16,7 +17,16 @@ export interface NpmProject {
   cache: string;
   /** Runs `npm ARGS…` in the project with only this project's settings. */
   npm(args: readonly string[], timeoutMs?: number): Promise<NpmResult>;
+  /** Runs pnpm (the root devDependency) the same way, with its own store. */
+  pnpm(args: readonly string[], timeoutMs?: number): Promise<NpmResult>;
+  /** Runs yarn classic (the root devDependency) the same way, with its own cache. */
+  yarn(args: readonly string[], timeoutMs?: number): Promise<NpmResult>;
 }
+
+// pnpm and yarn are devDependencies, so they are always there: no skipping when one is missing.
+// pnpm's exports map hides even its package.json, so its bin is found in the root node_modules.
+const PNPM = join(REPO_ROOT, 'node_modules', 'pnpm', 'bin', 'pnpm.cjs');
+const YARN = join(REPO_ROOT, 'node_modules', 'yarn', 'bin', 'yarn.js');
 
 /**
  * The environment for the npm CLI: no npm_config_* inherited from an `npm test` run or the
@@ -39,15 +49,20 @@ export async function npmProject(t: Teardown, dependencies: Record<string, strin
   await mkdir(dir);
   await writeFile(userconfig, '');
   await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'fixture-project', version: '1.0.0', private: true, dependencies }, null, 2));
+  const env = npmEnv(userconfig);
   return {
     dir,
     cache,
-    npm: (args, timeoutMs = 120_000) => runNpm([...args, '--cache', cache], dir, npmEnv(userconfig), timeoutMs),
+    npm: (args, timeoutMs = 120_000) => run('npm', [...args, '--cache', cache], dir, env, timeoutMs),
+    pnpm: (args, timeoutMs = 120_000) =>
+      run(process.execPath, [PNPM, ...args, '--store-dir', join(root, 'pnpm-store'), '--cache-dir', join(root, 'pnpm-cache')], dir, env, timeoutMs),
+    yarn: (args, timeoutMs = 120_000) =>
+      run(process.execPath, [YARN, ...args, '--cache-folder', join(root, 'yarn-cache'), '--non-interactive', '--no-progress'], dir, env, timeoutMs),
   };
 }
 
-function runNpm(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<NpmResult> {
-  const child = spawn('npm', args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+function run(command: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<NpmResult> {
+  const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));

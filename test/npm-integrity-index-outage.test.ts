@@ -87,7 +87,7 @@ test('cached bytes that fail the packument integrity are never served again, eve
   outage.on = false;
   const after = await fetch(url);
   t.is(after.status, 502);
-  t.is(((await after.json()) as { error: { code: string } }).error.code, 'AAPI_ERR_UPSTREAM_DIGEST');
+  t.is(((await after.json()) as { code: string }).code, 'AAPI_ERR_UPSTREAM_DIGEST');
   t.is(registry.upstream.hits(path), 2, 'the evicted copy was not served; the upstream was asked again');
 });
 
@@ -101,6 +101,6 @@ test('with a quarantine, a tarball whose packument cannot be read is refused wit
 
   const res = await fetch(`${proc.url}/api/v1/remote/npmjs${path}`);
   t.is(res.status, 502);
-  t.is(((await res.json()) as { error: { code: string } }).error.code, 'AAPI_ERR_INDEX_UNAVAILABLE');
+  t.is(((await res.json()) as { code: string }).code, 'AAPI_ERR_INDEX_UNAVAILABLE');
   t.is(registry.upstream.hits(path), 0);
 });

@@ -19,8 +19,8 @@ test('a tarball whose bytes do not match the packument integrity is a 502 and is
   for (let attempt = 1; attempt <= 2; attempt++) {
     const res = await fetch(`${api}${badPath}`);
     t.is(res.status, 502, `attempt ${attempt}`);
-    const body = (await res.json()) as { error: { code: string } };
-    t.is(body.error.code, 'AAPI_ERR_UPSTREAM_DIGEST');
+    const body = (await res.json()) as { code: string };
+    t.is(body.code, 'AAPI_ERR_UPSTREAM_DIGEST');
     t.is(registry.upstream.hits(badPath), attempt, 'nothing was cached, so each attempt goes upstream');
   }
 

@@ -28,7 +28,7 @@ function tarballOf(res: HeadersGetResult): string {
 }
 
 function errorCode(res: HeadersGetResult): string {
-  return (JSON.parse(res.body.toString()) as { error: { code: string } }).error.code;
+  return (JSON.parse(res.body.toString()) as { code: string }).code;
 }
 
 test('by default forwarded headers are ignored: tarball URLs use Host, and the document varies by Accept and Host', async (t) => {

@@ -9,6 +9,7 @@ export const ERROR_CODES = {
   AAPI_ERR_HOST_INVALID: { status: 400, message: 'Invalid public origin: %s' },
   AAPI_ERR_AUTH_REQUIRED: { status: 401, message: 'Authentication required: %s' },
   AAPI_ERR_AUTH_FORBIDDEN: { status: 403, message: 'Forbidden: %s' },
+  AAPI_ERR_UPLOADS_DISABLED: { status: 403, message: 'Uploads are disabled: %s' },
   AAPI_ERR_PATH_DENIED: { status: 403, message: 'Path denied by repository policy: %s' },
   AAPI_ERR_REPO_NOT_FOUND: { status: 404, message: 'No such repository: %s' },
   AAPI_ERR_NOT_FOUND: { status: 404, message: 'Not found: %s' },

@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
-import { definePlugin } from '@artifactapi/plugin-sdk';
-import { applyPluginOptions, type AppConfig, type VirtualConfig } from './config/index.js';
+import { applyPluginOptions, ConfigError, unknownPackages, type AppConfig, type VirtualConfig } from './config/index.js';
 import { Engine, HotCache, RepoRuntime, RepositoryService } from './engine/index.js';
 import { createBackends } from './backends.js';
 import { buildApp } from './http/app.js';
@@ -13,7 +12,6 @@ import { viaValue } from './http/loop-guard.js';
 import { Metrics } from './http/metrics.js';
 import type { ServerContext } from './http/server-context.js';
 import { PluginRegistry } from './plugins/index.js';
-import { withDefaults, type CorePlugin } from './plugins/plugin-defaults.js';
 import type { ListenAddress } from './upstream/index.js';
 import { UpstreamClient } from './upstream/upstream-client.js';
 import { WorkerPool } from './workers/index.js';
@@ -24,6 +22,8 @@ export interface CreateServerOptions {
   logger?: Logger;
   /** Where plugins are discovered; default: the working directory and the core package. */
   pluginSearchFrom?: string[];
+  /** Plugins already discovered (serve checks the config against them first); default: discover now. */
+  plugins?: PluginRegistry;
 }
 
 export interface ArtifactServer {
@@ -40,8 +40,12 @@ export async function createServer(options: CreateServerOptions): Promise<Artifa
   const logger =
     options.logger ??
     pino({ level: config.log.level, redact: { paths: ['req.headers.authorization', '*.password', '*.admin_token'], censor: '***' } });
-  const plugins = await PluginRegistry.load({ searchFrom: options.pluginSearchFrom, log: logger });
-  // Plugin keys can only be checked once the plugins are known; a ConfigError here is the operator's.
+  const plugins = options.plugins ?? (await PluginRegistry.load({ searchFrom: options.pluginSearchFrom, log: logger }));
+  if (options.plugins) plugins.report(logger);
+  // A repository whose type no plugin provides could only answer errors while /health says ok.
+  const unknown = unknownPackages(config, plugins.types());
+  if (unknown.length > 0) throw new ConfigError(unknown);
+  // Each repository's plugin keys against its plugin's option schema (idempotent after loadConfig's callers did it).
   config = applyPluginOptions(config, plugins.optionsInfo);
 
   const { blobs, meta, coord, breakerStore } = await createBackends(config, logger);
@@ -77,7 +81,7 @@ export async function createServer(options: CreateServerOptions): Promise<Artifa
 
   const repos = new Map<string, RepoRuntime>();
   for (const repoConfig of Object.values(config.remotes)) {
-    const plugin = plugins.get(repoConfig.package)?.plugin ?? missingPlugin(repoConfig.package, logger, repoConfig.name);
+    const plugin = plugins.get(repoConfig.package)!.plugin;
     repos.set(repoConfig.name, new RepoRuntime(repoConfig, plugin, logger.child({ repo: repoConfig.name })));
   }
   const virtuals = new Map<string, VirtualConfig>(Object.values(config.virtuals).map((v) => [v.name, v]));
@@ -110,22 +114,6 @@ export async function createServer(options: CreateServerOptions): Promise<Artifa
   return { app, context, logger, close };
 }
 
-
-
-
-/** Stands in for a package type that failed to load, so its repositories answer with a clear error. */
-function missingPlugin(type: string, logger: Logger, repo: string): CorePlugin {
-  logger.error({ repo, package: type }, `repository ${repo} uses package type "${type}", which no loaded plugin provides`);
-  // Contract 1: its repositories' keys are not checked against a schema nobody provides.
-  const stand = definePlugin({
-    type: type.toLowerCase().replace(/[^a-z0-9-]/g, '-') || 'missing',
-    description: 'unavailable',
-    classify() {
-      throw new Error(`package type "${type}" is not loaded; run \`artifactapi plugins\` to see why`);
-    },
-  });
-  return withDefaults(stand, 1);
-}
 
 async function coreVersion(): Promise<string> {
   const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };

@@ -1,6 +1,7 @@
 import test from 'ava';
 import { readFile } from 'node:fs/promises';
 import { CONFIG_SCHEMA_FILE, KNOWN_ENV_VARS } from '../src/config/index.js';
+import { PluginRegistry } from '../src/plugins/index.js';
 
 const docsFile = new URL('../../../docs/configuration.md', import.meta.url);
 
@@ -48,3 +49,15 @@ function resolvesDescribed(root: unknown, ref: string): boolean {
   for (const part of ref.replace(/^#\//, '').split('/')) node = (node as Record<string, unknown>)[part];
   return typeof (node as { description?: unknown }).description === 'string';
 }
+
+test('docs/configuration.md lists as available exactly the package types that load, and the rest as planned', async (t) => {
+  const docs = await readFile(docsFile, 'utf8');
+  const row = docs.split('\n').find((line) => line.startsWith('| `package` | required |'))!;
+  const typesIn = (label: string): string[] => [...(new RegExp(`${label}: ([^.]*)\\.`).exec(row)?.[1] ?? '').matchAll(/`([a-z0-9-]+)`/g)].map((m) => m[1]!);
+  const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+  const loaded = (await PluginRegistry.load({ log: quiet })).types();
+  t.deepEqual(typesIn('Available').sort(), [...loaded].sort());
+  for (const type of typesIn('Planned, not yet implemented')) t.false(loaded.includes(type), `${type} is implemented now: list it as available`);
+  // a key only a planned type would read says so
+  t.regex(docs.split('\n').find((line) => line.startsWith('| `ban_tags` |'))!, /Planned, not yet implemented/);
+});

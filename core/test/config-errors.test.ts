@@ -191,3 +191,29 @@ test('server.trust_proxy is true, false or a list of proxy addresses, each check
     ['server.trust_proxy[2]', 'server.trust_proxy[2] must be an IP address or CIDR, got "10.0.0.1/8/1"'],
   ]);
 });
+
+test('cross-reference problems are reported with the schema ones, not after them', (t) => {
+  const text = `remotes:\n  gh:\n    package: generic\n    base_url: ftp://nope\n    cache: { mutable_ttl: x }\n    patterns: ['(']\nvirtuals:\n  all: { package: generic, members: [gh, nope] }\n`;
+  t.deepEqual(
+    issuesOf(t, text).map(([path]) => path),
+    // base_url is named once: the schema's complaint covers the URL check's
+    ['remotes.gh.base_url', 'remotes.gh.cache.mutable_ttl', 'remotes.gh.patterns[0]', 'virtuals.all.members[1]'],
+  );
+});
+
+test('a schema-invalid block of the wrong shape does not stop the other checks', (t) => {
+  const text = `remotes:\n  odd: [1, 2]\n  gh: { package: generic, base_url: https://github.com, blocklist: ['[', 3] }\nvirtuals:\n  v: 7\n`;
+  const paths = issuesOf(t, text).map(([path]) => path);
+  t.true(paths.includes('remotes.odd'), paths.join('\n'));
+  t.true(paths.includes('remotes.gh.blocklist[0]'), paths.join('\n'));
+});
+
+test('knownPackages refuses a package type no plugin provides, naming the loaded ones', (t) => {
+  const err = t.throws(() => parseConfig(`${gh}virtuals:\n  v: { package: dockr, members: [] }\n`, { env: {}, knownPackages: ['npm'] }), {
+    instanceOf: ConfigError,
+  });
+  const paths = err!.issues.map((i) => i.path);
+  t.true(paths.includes('remotes.gh.package'));
+  t.true(paths.includes('virtuals.v.package'));
+  t.regex(err!.message, /remotes\.gh\.package is "generic", which no loaded plugin provides \(loaded: npm\)/);
+});

@@ -62,7 +62,7 @@ test('an empty file is a valid configuration with no repositories', (t) => {
   t.is(config.data_dir, resolve('./data'));
 });
 
-test('options hold only the plugin keys of the repository block, as written', (t) => {
+test('options keep the plugin keys of the repository block as written, not the core keys', (t) => {
   const config = parseConfig(
     `remotes:
   hub:

@@ -94,3 +94,17 @@ test('PUT on a remote repository → 405 and nothing reaches the upstream', asyn
   t.deepEqual(upstream.requests, []);
   t.like(await fetchSummary(`${proxy.url}/api/v1/remote/up/x.bin`), { status: 200, body: 'upstream' });
 });
+
+test('with no admin token configured, PUT and DELETE say uploads are disabled until auth.admin_token is set', async (t) => {
+  const proxy = await startProxy(t, 'remotes:\n  files: { type: local, package: generic }\n');
+  const url = `${proxy.url}/api/v1/remote/files/x.bin`;
+  for (const headers of [{}, { authorization: 'Bearer guess' }] as Record<string, string>[]) {
+    const refused = await put(url, 'sneaky', headers);
+    t.like(refused, { status: 403, code: 'AAPI_ERR_UPLOADS_DISABLED' });
+    t.regex(refused.body, /auth\.admin_token/);
+    // no challenge: there is no token a client could send
+    t.is(refused.headers.get('www-authenticate'), null);
+    t.like(await fetchSummary(url, { method: 'DELETE', headers }), { status: 403, code: 'AAPI_ERR_UPLOADS_DISABLED' });
+  }
+  t.like(await fetchSummary(url), { status: 404 });
+});

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
-import Database from 'better-sqlite3';
+import { DatabaseSync } from 'node:sqlite';
 import { SqliteMetadataStore } from '../src/metadata/index.js';
 import type { MetadataStore } from '../src/metadata/index.js';
 import { entry, metadataStoreConformance } from './conformance/metadata-store-conformance.js';
@@ -46,10 +46,11 @@ test('sqlite metadata store: opens in WAL mode and records migrations once', asy
     t.is(second.schemaVersion, 2);
     await second.close();
 
-    const db = new Database(path, { readonly: true });
+    const db = new DatabaseSync(path, { readOnly: true });
     try {
-      t.is(db.pragma('journal_mode', { simple: true }), 'wal');
-      const applied = db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all();
+      t.is(db.prepare('PRAGMA journal_mode').get()?.['journal_mode'], 'wal');
+      // node:sqlite rows have a null prototype; deepEqual compares against plain objects.
+      const applied = db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all().map((row) => ({ ...row }));
       t.deepEqual(applied, [{ version: 1, name: 'entries' }, { version: 2, name: 'entries.verified' }], 'reopening does not re-apply');
       const index = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'entries'").all();
       t.true(index.some((row) => (row as { name: string }).name === 'entries_digest'));
@@ -63,7 +64,7 @@ test('sqlite metadata store: rows from a version 1 database read as unverified a
   await withDbPath(async (path) => {
     await new SqliteMetadataStore({ path }).close();
     // Take the file back to version 1, as an older build left it, with one row in it.
-    const db = new Database(path);
+    const db = new DatabaseSync(path);
     db.exec('DELETE FROM entries; ALTER TABLE entries DROP COLUMN verified; DELETE FROM schema_migrations WHERE version = 2');
     db.prepare(
       "INSERT INTO entries VALUES ('npmjs', 'a/-/a-1.0.0.tgz', ?, 3, 'application/octet-stream', NULL, NULL, 1, NULL, 0)",
@@ -79,7 +80,7 @@ test('sqlite metadata store: rows from a version 1 database read as unverified a
 test('sqlite metadata store: refuses a database from a newer build', async (t) => {
   await withDbPath(async (path) => {
     await new SqliteMetadataStore({ path }).close();
-    const db = new Database(path);
+    const db = new DatabaseSync(path);
     db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, ?, 0)').run('future');
     db.close();
     const err = t.throws(() => new SqliteMetadataStore({ path }));

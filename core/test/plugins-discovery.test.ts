@@ -1,17 +1,11 @@
 import test from 'ava';
-import type { ExecutionContext } from 'ava';
-import { cp, mkdir, mkdtemp, readFile, realpath, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { checkClassifications } from '@artifactapi/plugin-sdk/testkit';
 import type { PluginLogger } from '@artifactapi/plugin-sdk';
 import { discoverPlugins, formatPluginList, PluginRegistry } from '../src/plugins/index.js';
 import type { DiscoveryResult, LoadedPlugin, PluginProblem } from '../src/plugins/index.js';
-
-const FIXTURES = fileURLToPath(new URL('../../test/fixtures/plugins/', import.meta.url));
-// Compiled to core/dist/test/, so the workspace root is three levels up.
-const SDK_DIR = fileURLToPath(new URL('../../../plugin-sdk', import.meta.url));
+import { fixturePlugin, pluginSandbox } from './helpers/plugin-sandbox.js';
 
 const BROKEN = [
   'artifactapi-plugin-bad-manifest',
@@ -36,16 +30,6 @@ function recordingLog(): PluginLogger & { entries: LogEntry[] } {
   return { entries, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
-/** A temp project whose node_modules holds the named fixture packages and a link to the real SDK. */
-async function sandbox(t: ExecutionContext, packages: readonly string[]): Promise<string> {
-  const root = await realpath(await mkdtemp(join(tmpdir(), 'aapi-plugins-')));
-  t.teardown(() => rm(root, { recursive: true, force: true }));
-  await mkdir(join(root, 'node_modules', '@artifactapi'), { recursive: true });
-  await symlink(SDK_DIR, join(root, 'node_modules', '@artifactapi', 'plugin-sdk'), 'dir');
-  for (const name of packages) await cp(join(FIXTURES, name), join(root, 'node_modules', name), { recursive: true });
-  return root;
-}
-
 /** Only what lies in the sandbox, in case a node_modules above the temp directory holds plugins too. */
 function within(root: string, result: DiscoveryResult): { plugins: LoadedPlugin[]; problems: PluginProblem[] } {
   const inside = (dir: string) => dir.startsWith(root + sep);
@@ -57,7 +41,7 @@ function importedFixtures(): string[] {
 }
 
 test('a third-party plugin and a scoped plugin load from node_modules', async (t) => {
-  const root = await sandbox(t, GOOD);
+  const root = await pluginSandbox(t, GOOD);
   const { plugins, problems } = within(root, await discoverPlugins({ searchFrom: [root], log: recordingLog() }));
   t.deepEqual(problems, []);
   t.deepEqual(
@@ -83,7 +67,7 @@ test('a third-party plugin and a scoped plugin load from node_modules', async (t
 });
 
 test('each broken plugin package is reported by name and discovery does not throw', async (t) => {
-  const root = await sandbox(t, [...GOOD, ...BROKEN, 'plain-library']);
+  const root = await pluginSandbox(t, [...GOOD, ...BROKEN, 'plain-library']);
   const { plugins, problems } = within(root, await discoverPlugins({ searchFrom: [root], log: recordingLog() }));
 
   t.deepEqual(plugins.map((p) => p.type).sort(), ['fixture', 'scoped']);
@@ -107,7 +91,7 @@ test('each broken plugin package is reported by name and discovery does not thro
 });
 
 test('discovery walks up from a subdirectory to the project node_modules', async (t) => {
-  const root = await sandbox(t, ['artifactapi-plugin-fixture']);
+  const root = await pluginSandbox(t, ['artifactapi-plugin-fixture']);
   const deep = join(root, 'src', 'a', 'b');
   await mkdir(deep, { recursive: true });
   const { plugins } = within(root, await discoverPlugins({ searchFrom: [deep], log: recordingLog() }));
@@ -115,9 +99,9 @@ test('discovery walks up from a subdirectory to the project node_modules', async
 });
 
 test('a symlinked workspace package is followed and reported by its real directory', async (t) => {
-  const root = await sandbox(t, []);
+  const root = await pluginSandbox(t, []);
   const workspace = join(root, 'packages', 'scoped');
-  await cp(join(FIXTURES, '@acme', 'artifactapi-plugin-scoped'), workspace, { recursive: true });
+  await cp(fixturePlugin('@acme/artifactapi-plugin-scoped'), workspace, { recursive: true });
   await mkdir(join(root, 'node_modules', '@acme'));
   await symlink(workspace, join(root, 'node_modules', '@acme', 'artifactapi-plugin-scoped'), 'dir');
   const { plugins, problems } = within(root, await discoverPlugins({ searchFrom: [root], log: recordingLog() }));
@@ -126,7 +110,7 @@ test('a symlinked workspace package is followed and reported by its real directo
 });
 
 test('a package reached from two start directories and through a second link loads once', async (t) => {
-  const root = await sandbox(t, ['artifactapi-plugin-fixture']);
+  const root = await pluginSandbox(t, ['artifactapi-plugin-fixture']);
   await symlink(join(root, 'node_modules', 'artifactapi-plugin-fixture'), join(root, 'node_modules', 'fixture-alias'), 'dir');
   await mkdir(join(root, 'app'));
   const { plugins, problems } = within(root, await discoverPlugins({ searchFrom: [join(root, 'app'), root], log: recordingLog() }));
@@ -135,9 +119,9 @@ test('a package reached from two start directories and through a second link loa
 });
 
 test('a nearer copy of a plugin package shadows a farther one without a problem', async (t) => {
-  const root = await sandbox(t, ['artifactapi-plugin-fixture']);
+  const root = await pluginSandbox(t, ['artifactapi-plugin-fixture']);
   const nearer = join(root, 'app', 'node_modules', 'artifactapi-plugin-fixture');
-  await cp(join(FIXTURES, 'artifactapi-plugin-fixture'), nearer, { recursive: true });
+  await cp(fixturePlugin('artifactapi-plugin-fixture'), nearer, { recursive: true });
   const pkg = JSON.parse(await readFile(join(nearer, 'package.json'), 'utf8')) as Record<string, unknown>;
   await writeFile(join(nearer, 'package.json'), JSON.stringify({ ...pkg, version: '9.9.9' }));
   const log = recordingLog();
@@ -148,7 +132,7 @@ test('a nearer copy of a plugin package shadows a farther one without a problem'
 });
 
 test('the registry serves generic built in, the loaded plugins, and logs every problem', async (t) => {
-  const root = await sandbox(t, [...GOOD, ...BROKEN]);
+  const root = await pluginSandbox(t, [...GOOD, ...BROKEN]);
   const log = recordingLog();
   const registry = await PluginRegistry.load({ searchFrom: [root], log });
 
@@ -171,7 +155,7 @@ test('the registry serves generic built in, the loaded plugins, and logs every p
 });
 
 test('the plugin list shows type, package, version and apiVersion, then the problems', async (t) => {
-  const root = await sandbox(t, [...GOOD, 'artifactapi-plugin-future']);
+  const root = await pluginSandbox(t, [...GOOD, 'artifactapi-plugin-future']);
   const registry = await PluginRegistry.load({ searchFrom: [root], log: recordingLog() });
   const text = formatPluginList(registry);
   const lines = text.split('\n');

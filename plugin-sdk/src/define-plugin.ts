@@ -1,4 +1,4 @@
-import type { ArtifactPlugin, HookContext, Negotiated, PluginDefinition } from './types.js';
+import type { ArtifactPlugin, ErrorInfo, HookContext, Negotiated, PluginDefinition } from './types.js';
 
 /** The contract this SDK writes: a package built with it declares `"artifactapi": { "apiVersion": 2 }`. */
 export const API_VERSION = 2 as const;
@@ -16,6 +16,11 @@ const noHeaders = () => NO_HEADERS;
 const samePath = (path: string) => path;
 const defaultVariant = () => DEFAULT_VARIANT;
 const noIndex = () => undefined;
+
+/** The product's error body (DESIGN §3); the default `errorBody`. */
+export function productErrorBody(error: ErrorInfo): { error: { code: string; message: string } } {
+  return { error: { code: error.code, message: error.message } };
+}
 
 /**
  * Turns a plugin definition into the object the core loads. Validates the definition so a
@@ -37,6 +42,7 @@ export function definePlugin(def: PluginDefinition): ArtifactPlugin {
     canonicalPath: def.canonicalPath ?? samePath,
     negotiate: def.negotiate ?? defaultVariant,
     indexOf: def.indexOf ?? noIndex,
+    errorBody: def.errorBody ?? productErrorBody,
     rewriters: Object.freeze({ ...def.rewriters }),
     inspectors: Object.freeze({ ...def.inspectors }),
     // apiVersion 2 hooks stay absent when not given: the core fills in its named defaults.

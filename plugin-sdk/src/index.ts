@@ -1,4 +1,4 @@
-export { definePlugin, joinUpstream, API_VERSION } from './define-plugin.js';
+export { definePlugin, joinUpstream, productErrorBody, API_VERSION } from './define-plugin.js';
 export { parseJsonDocument, MAX_JSON_DEPTH } from './json-document.js';
 export { taskRef } from './task-ref.js';
 export { UPSTREAM_URL_OPTION, urlOption } from './common-options.js';
@@ -35,6 +35,7 @@ export type {
   RewriteResult,
   RewriteTask,
   CacheClass,
+  ErrorInfo,
   Classification,
   ExpectedDigest,
   HookContext,

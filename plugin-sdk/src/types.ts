@@ -25,7 +25,10 @@ export interface Classification {
   expectedDigest?: ExpectedDigest;
   /** When the artifact was published upstream, for quarantine. */
   publishedAt?: Date;
-  /** Content type to serve when the upstream sends none. */
+  /**
+   * Content type to serve when the upstream sends none or a generic one (`application/octet-stream`,
+   * `binary/octet-stream`, `application/unknown`, `text/plain`); a specific upstream type wins.
+   */
   contentType?: string;
   /** Why a path is denied; shown to the client. */
   reason?: string;
@@ -119,6 +122,16 @@ export interface InspectContext {
  */
 export type InspectTask = (input: { body: Uint8Array; ctx: InspectContext }) => Record<string, ArtifactFacts> | Promise<Record<string, ArtifactFacts>>;
 
+/** An error response about to be sent on a repository, for {@link PluginDefinition.errorBody}. */
+export interface ErrorInfo {
+  /** Stable code, `AAPI_ERR_…` (see docs/errors.md). */
+  code: string;
+  /** The sentence shown to users, e.g. `Path denied by repository policy: left-pad (blocklisted)`. */
+  message: string;
+  /** HTTP status of the response. */
+  status: number;
+}
+
 /** The representation a client asked for. */
 export interface Negotiated {
   /** Names the representation; part of the cache key of the rewritten document. */
@@ -167,6 +180,12 @@ export interface PluginDefinition {
    * the artifact's digests and publish time. Default: none (no verification beyond `classify`).
    */
   indexOf?(path: string, ctx: HookContext): { path: string; index: string } | undefined;
+  /**
+   * The JSON body of an error response on this type's repositories (remote, local and virtual),
+   * for clients that print an error only in their own shape. Called for each such error
+   * response; must not throw. Default: the product's `{ "error": { "code", "message" } }`.
+   */
+  errorBody?(error: ErrorInfo): unknown;
 
   // ---- apiVersion 2 ----
 
@@ -193,7 +212,7 @@ export interface PluginDefinition {
 
 /** A plugin as the core holds it: the definition with every optional hook filled in. */
 export interface ArtifactPlugin
-  extends Required<Pick<PluginDefinition, 'type' | 'description' | 'classify' | 'upstreamUrl' | 'upstreamHeaders' | 'canonicalPath' | 'negotiate' | 'indexOf'>>,
+  extends Required<Pick<PluginDefinition, 'type' | 'description' | 'classify' | 'upstreamUrl' | 'upstreamHeaders' | 'canonicalPath' | 'negotiate' | 'indexOf' | 'errorBody'>>,
     Pick<PluginDefinition, 'options' | 'routes' | 'upstreamAuth' | 'hosted' | 'mergers' | 'upstreamHosts'> {
   readonly rewriters: Readonly<Record<string, TaskRef>>;
   readonly inspectors: Readonly<Record<string, TaskRef>>;

@@ -12,6 +12,8 @@ export interface ServeOptions {
   dataDir?: string;
   cwd?: string;
   env?: Record<string, string>;
+  /** The `artifactapi` script to run; default: this checkout's core/bin/artifactapi.js. */
+  cli?: string;
   /** How long the server may take to answer GET /health with 200. */
   readyTimeoutMs?: number;
 }

@@ -11,9 +11,12 @@ export interface CliChild {
   stderr(): string;
 }
 
-/** Spawns `artifactapi ARGS…` the way the e2e tests run it: {@link cliEnv}, no stdin, output kept. */
-export function spawnCli(args: readonly string[], options: { cwd?: string; env?: Record<string, string> } = {}): CliChild {
-  const child = spawn(process.execPath, [CLI, ...args], {
+/**
+ * Spawns `artifactapi ARGS…` the way the e2e tests run it: {@link cliEnv}, no stdin, output kept.
+ * `cli` is another copy of the command, e.g. an installed package's bin; default: this checkout's.
+ */
+export function spawnCli(args: readonly string[], options: { cwd?: string; env?: Record<string, string>; cli?: string } = {}): CliChild {
+  const child = spawn(process.execPath, [options.cli ?? CLI, ...args], {
     cwd: options.cwd,
     env: cliEnv(options.env),
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,14 +1,16 @@
 import { applyPluginOptions, ConfigError, loadConfig } from '../config/index.js';
 import { PluginRegistry } from '../plugins/index.js';
+import { quietLog } from './quiet-log.js';
 
-const quiet = { debug() {}, info() {}, warn() {}, error() {} };
-
-/** `artifactapi check-config FILE`: 0 when valid, 1 with one line per problem otherwise. */
+/**
+ * `artifactapi check-config FILE`: 0 when valid, 1 with one line per problem otherwise.
+ * Plugins are discovered as `serve` does, so a `package:` that serve would refuse is refused here.
+ */
 export async function checkConfigCommand(file: string, dataDir: string | undefined): Promise<number> {
+  const plugins = await PluginRegistry.load({ log: quietLog });
   try {
     // Each repository's plugin keys are checked against the option schema of its plugin.
-    const plugins = await PluginRegistry.load({ log: quiet });
-    const config = applyPluginOptions(await loadConfig(file, { dataDir }), plugins.optionsInfo, file);
+    const config = applyPluginOptions(await loadConfig(file, { dataDir, knownPackages: plugins.types() }), plugins.optionsInfo, file);
     const repos = Object.keys(config.remotes).length;
     const virtuals = Object.keys(config.virtuals).length;
     process.stdout.write(`${file}: valid (${repos} repositories, ${virtuals} virtual)\n`);

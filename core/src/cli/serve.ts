@@ -1,6 +1,8 @@
-import { DEFAULT_CONFIG_FILE, loadConfig } from '../config/index.js';
+import { DEFAULT_CONFIG_FILE, applyPluginOptions, loadConfig } from '../config/index.js';
+import { PluginRegistry } from '../plugins/index.js';
 import { createServer } from '../server.js';
 import { reportConfigError } from './check-config.js';
+import { quietLog } from './quiet-log.js';
 
 export interface ServeOptions {
   config?: string;
@@ -18,18 +20,16 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
     process.stderr.write(`artifactapi: ${(err as Error).message}\n`);
     return 2;
   }
+  // Discovered before the config is read so that a `package:` no plugin provides is refused with
+  // the other problems, before anything listens; logged once the config has named the log level.
+  const plugins = await PluginRegistry.load({ log: quietLog });
   let config;
   try {
-    config = await loadConfig(file, { dataDir: options.data });
+    config = applyPluginOptions(await loadConfig(file, { dataDir: options.data, knownPackages: plugins.types() }), plugins.optionsInfo, file);
   } catch (err) {
     return reportConfigError(file, err);
   }
-  let server;
-  try {
-    server = await createServer({ config });
-  } catch (err) {
-    return reportConfigError(file, err); // plugin keys are checked once the plugins are loaded
-  }
+  const server = await createServer({ config, plugins });
   const { logger } = server;
   try {
     await server.app.listen(listen);

@@ -1,6 +1,7 @@
 export { loadConfig, parseConfig } from './load.js';
 export type { LoadConfigOptions } from './load.js';
 export { ConfigError } from './config-error.js';
+export { unknownPackages } from './semantic-checks.js';
 export type { ConfigIssue } from './config-error.js';
 export { redactConfig, redactString, isSecretKey, REDACTED } from './redact.js';
 export { KNOWN_ENV_VARS } from './known-env.js';
@@ -16,5 +17,5 @@ export type {
   MetadataConfig,
   CoordinationConfig,
 } from './types.js';
-export { applyPluginOptions, coreRepoKeys } from './plugin-options.js';
+export { applyPluginOptions } from './plugin-options.js';
 export type { PluginOptionsInfo } from './plugin-options.js';

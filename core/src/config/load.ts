@@ -17,6 +17,11 @@ export interface LoadConfigOptions {
   dataDir?: string;
   /** Name of the source shown in error messages; loadConfig sets it to the file path. */
   source?: string;
+  /**
+   * The package types the loaded plugins provide; when given, a `package:` outside it is an
+   * error. `check-config` and `serve` pass the registry's types; unset, any type is accepted.
+   */
+  knownPackages?: readonly string[];
 }
 
 function fail(issues: ConfigIssue[], source: string | undefined): never {
@@ -25,8 +30,9 @@ function fail(issues: ConfigIssue[], source: string | undefined): never {
 
 /**
  * Parses, interpolates, validates and normalises configuration text. Throws a
- * {@link ConfigError} listing every problem found in the first stage that has any
- * (syntax, then `${VAR}` references, then schema, then cross-references and environment).
+ * {@link ConfigError} listing every problem found in the first stage that has any: syntax,
+ * then `${VAR}` references, then the schema together with the cross-references (regular
+ * expressions, virtual members, package types), then the environment.
  */
 export function parseConfig(yamlText: string, options: LoadConfigOptions = {}): AppConfig {
   const env = options.env ?? process.env;
@@ -47,15 +53,19 @@ export function parseConfig(yamlText: string, options: LoadConfigOptions = {}): 
   // ajv fills in defaults and coerces in place; `written` stays as the user wrote it
   const data = structuredClone(written);
   const schemaIssues = validateAgainstSchema(data);
-  if (schemaIssues.length > 0) fail(schemaIssues, source);
+  const crossIssues = semanticChecks(data, options.knownPackages);
+  if (schemaIssues.length + crossIssues.length > 0) fail(mergeIssues(schemaIssues, crossIssues), source);
   const file = data as unknown as FileConfig;
-
-  const crossIssues = semanticChecks(file);
-  if (crossIssues.length > 0) fail(crossIssues, source);
 
   const config = normalise(file, written, env, dataDir, issues);
   if (issues.length > 0) fail(issues, source);
   return config;
+}
+
+/** Schema issues, then the cross-reference ones about keys the schema did not already complain of. */
+function mergeIssues(schema: ConfigIssue[], cross: ConfigIssue[]): ConfigIssue[] {
+  const covered = (path: string) => schema.some((s) => path === s.path || path.startsWith(`${s.path}.`) || path.startsWith(`${s.path}[`));
+  return [...schema, ...cross.filter((issue) => !covered(issue.path))];
 }
 
 /** Reads a YAML configuration file; see {@link parseConfig}. */

@@ -1,8 +1,8 @@
 import type { ConfigIssue } from './config-error.js';
 import { resolveCoordination, resolveMetadata, resolveStorage } from './env-backends.js';
 import type { FileConfig, FileRepo } from './file-config.js';
+import { pluginOptions } from './repo-options.js';
 import type { AppConfig, RepoConfig, UpstreamConfig, VirtualConfig } from './types.js';
-import { pluginKeysOf } from './plugin-options.js';
 import { splitUserinfo } from './url-userinfo.js';
 
 /** First of the values that is a non-empty string. */
@@ -17,8 +17,6 @@ function stripSlashes(url: string): string {
 function normaliseRepo(name: string, repo: FileRepo, written: unknown): RepoConfig {
   // `http://user:pass@host` becomes the repository's credentials (semanticChecks refuses both forms at once).
   const base = repo.type === 'remote' && repo.base_url !== undefined ? splitUserinfo(repo.base_url) : { url: '' };
-  // Only the plugin's keys: the core's own are the fields below (credentials never among them).
-  const options = pluginKeysOf(written);
   const out: RepoConfig = {
     name,
     type: repo.type,
@@ -33,7 +31,7 @@ function normaliseRepo(name: string, repo: FileRepo, written: unknown): RepoConf
     cache: { ...repo.cache },
     stale_if_error: repo.stale_if_error,
     quarantine_days: repo.quarantine_days,
-    options,
+    options: pluginOptions(written),
   };
   const username = firstSet(repo.username, base.username);
   const password = firstSet(repo.password, base.password);

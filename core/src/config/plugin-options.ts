@@ -1,9 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import type { OptionsSchema } from '@artifactapi/plugin-sdk';
 import { translateAjvErrors } from './ajv-issues.js';
 import { ConfigError, type ConfigIssue } from './config-error.js';
-import { CONFIG_SCHEMA_FILE } from './files.js';
 import type { AppConfig } from './types.js';
 
 /** What the config needs to know about a package type to check its repositories' plugin keys. */
@@ -12,26 +10,6 @@ export interface PluginOptionsInfo {
   contract: 1 | 2;
   /** The plugin's option schema (contract 2). */
   options?: OptionsSchema;
-}
-
-let coreKeys: ReadonlySet<string> | undefined;
-
-/** The repository keys the core itself knows (config/schema.json); every other key belongs to the plugin. */
-export function coreRepoKeys(): ReadonlySet<string> {
-  if (!coreKeys) {
-    const schema = JSON.parse(readFileSync(CONFIG_SCHEMA_FILE, 'utf8')) as { $defs: { repo: { properties: Record<string, unknown> } } };
-    coreKeys = new Set(Object.keys(schema.$defs.repo.properties));
-  }
-  return coreKeys;
-}
-
-/** The plugin's keys of a repository block as written. */
-export function pluginKeysOf(written: unknown): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  if (written === null || typeof written !== 'object') return out;
-  const core = coreRepoKeys();
-  for (const [key, value] of Object.entries(written)) if (!core.has(key)) out[key] = structuredClone(value);
-  return out;
 }
 
 const compiled = new WeakMap<OptionsSchema, ValidateFunction>();

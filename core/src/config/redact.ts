@@ -46,10 +46,22 @@ export function redactValue(value: unknown): unknown {
   return value;
 }
 
+/** A backend's settings with the config file's `type:` key in place of the internal `kind`. */
+function asWritten<T extends { kind: string }>(backend: T): Omit<T, 'kind'> & { type: T['kind'] } {
+  const { kind, ...rest } = backend;
+  return { type: kind, ...rest };
+}
+
 /**
- * A deep copy of the configuration safe to print or serve: every password, token, secret key
- * and URL password is `***`, including inside each repository's `options`.
+ * A deep copy of the configuration safe to print or serve (`GET /config`), in the config file's
+ * own words (`storage: { type: fs }`): every password, token, secret key and URL password is
+ * `***`, including inside each repository's `options`.
  */
 export function redactConfig(config: AppConfig): unknown {
-  return redactValue(config);
+  return redactValue({
+    ...config,
+    storage: asWritten(config.storage),
+    metadata: asWritten(config.metadata),
+    coordination: asWritten(config.coordination),
+  });
 }

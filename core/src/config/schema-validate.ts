@@ -4,11 +4,25 @@ import { translateAjvErrors } from './ajv-issues.js';
 import type { ConfigIssue } from './config-error.js';
 import { CONFIG_SCHEMA_FILE } from './files.js';
 
+type SchemaNode = { properties?: Record<string, unknown>; $defs?: Record<string, SchemaNode> };
+
 let compiled: ValidateFunction | undefined;
+let document: SchemaNode | undefined;
+
+function schemaDocument(): SchemaNode {
+  document ??= JSON.parse(readFileSync(CONFIG_SCHEMA_FILE, 'utf8')) as SchemaNode;
+  return document;
+}
+
+/** The keys config/schema.json declares for a repository block. */
+export function repoSchemaKeys(): string[] {
+  return Object.keys(schemaDocument().$defs?.['repo']?.properties ?? {});
+}
 
 function validator(): ValidateFunction {
   if (compiled === undefined) {
-    const schema = JSON.parse(readFileSync(CONFIG_SCHEMA_FILE, 'utf8')) as object;
+    // ajv annotates the schema object it compiles; it gets its own copy
+    const schema = structuredClone(schemaDocument()) as object;
     const ajv = new Ajv2020({
       allErrors: true,
       useDefaults: true,

@@ -43,7 +43,7 @@ export interface RepoConfig {
   timeouts?: Partial<UpstreamTimeouts>;
   /** Largest upstream body accepted, in bytes; overrides `upstream.max_body_size`. */
   max_body_size?: number;
-  /** The whole config block as written, for plugin-specific keys. */
+  /** The block's plugin-specific keys as written (`files_url`, third-party keys); not the core's keys above. */
   options: Record<string, unknown>;
 }
 

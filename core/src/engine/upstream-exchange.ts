@@ -8,6 +8,7 @@ import type { FetchLock } from './fetch-lock.js';
 import type { Flight, FlightOutcome } from './flight.js';
 import { HotCache } from './hot-cache.js';
 import type { RepoRuntime } from './repo-runtime.js';
+import { servedContentType } from './content-type.js';
 import { etagOf } from './served.js';
 import { storeDownload } from './upstream-fetch.js';
 import type { UpstreamTokens } from './upstream-tokens.js';
@@ -111,7 +112,7 @@ export class UpstreamExchange {
       body: download.body,
       stored: download.stored,
       upstreamStatus: res.status,
-      contentType: res.headers['content-type'] ?? verdict.contentType ?? 'application/octet-stream',
+      contentType: servedContentType(res.headers['content-type'], verdict.contentType),
       lastModified: res.headers['last-modified'],
       // A body that turns out not to match is cut, so announcing the expected digest is safe.
       etag: verdict.expectedDigest?.algorithm === 'sha256' ? etagOf(verdict.expectedDigest.hex) : undefined,

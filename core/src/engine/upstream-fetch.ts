@@ -7,6 +7,7 @@ import { AapiError } from '../errors.js';
 import type { CacheEntry } from '../metadata/metadata-store.js';
 import type { BlobStore, BlobWriter } from '../storage/blob-store.js';
 import type { UpstreamResponse } from '../upstream/index.js';
+import { servedContentType } from './content-type.js';
 import { GrowingBody } from './growing-body.js';
 import type { CheckedVerdict } from './index-documents.js';
 import type { RepoRuntime } from './repo-runtime.js';
@@ -88,7 +89,7 @@ export async function storeDownload(
         path,
         digest: result.sha256,
         size: result.size,
-        contentType: res.headers['content-type'] ?? verdict.contentType ?? 'application/octet-stream',
+        contentType: servedContentType(res.headers['content-type'], verdict.contentType),
         upstreamEtag: res.headers.etag ?? null,
         upstreamLastModified: res.headers['last-modified'] ?? null,
         storedAt: now,

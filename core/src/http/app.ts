@@ -1,13 +1,14 @@
 import { createServer } from 'node:http';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { AapiError } from '../errors.js';
-import { errorHandler } from './error-handler.js';
+import { createErrorHandler } from './error-handler.js';
 import { HotPath } from './hot-path.js';
 import { mountPluginRoutes } from './plugin-routes.js';
 import { refuseOwnRequests } from './loop-guard.js';
 import './request-context.js';
 import { recordRequest } from './request-log.js';
 import { infoRoutes } from './routes/info-routes.js';
+import { otherMethodRoutes } from './routes/other-method-routes.js';
 import { repositoryRoutes } from './routes/repository-routes.js';
 import { virtualRoutes } from './routes/virtual-routes.js';
 import type { ServerContext } from './server-context.js';
@@ -15,6 +16,14 @@ import type { ServerContext } from './server-context.js';
 /** Builds the fastify app without listening, so tests can `inject()` or listen on port 0. */
 export async function buildApp(ctx: ServerContext, logger: FastifyBaseLogger): Promise<FastifyInstance> {
   const hotPath = new HotPath(ctx, logger);
+  // Errors on a repository take its plugin's body shape (npm clients print only a string `error`).
+  const errorHandler = createErrorHandler((request) => {
+    const name = request.aapi?.repo;
+    if (name === undefined) return undefined;
+    const type = ctx.repos.get(name)?.config.package ?? ctx.virtuals.get(name)?.package;
+    // optional: a plugin built with an SDK older than the hook has none
+    return type === undefined ? undefined : ctx.plugins.get(type)?.plugin.errorBody;
+  });
   const app = Fastify({
     // Hot hits are answered before fastify sees them; the server settings are fastify's own.
     serverFactory: (handler, options) => {
@@ -61,6 +70,7 @@ export async function buildApp(ctx: ServerContext, logger: FastifyBaseLogger): P
   await app.register(async (scope) => infoRoutes(scope, ctx));
   await app.register(async (scope) => repositoryRoutes(scope, ctx));
   await app.register(async (scope) => virtualRoutes(scope, ctx));
+  await app.register(async (scope) => otherMethodRoutes(scope, ctx));
   // Protocol surfaces of apiVersion 2 plugins (docker /v2, terraform discovery), each in its own scope.
   for (const loaded of ctx.plugins.list()) if (loaded.plugin.hasRoutes) await mountPluginRoutes(app, loaded, ctx);
   return app;

@@ -4,16 +4,20 @@ import { AapiError } from '../errors.js';
 
 /**
  * Requires `Authorization: Bearer <admin_token>` (or Basic with the token as password, as docker
- * clients send). Missing credentials → 401, wrong ones → 403; no token configured → 403 for all.
+ * clients send). No token configured → 403 `AAPI_ERR_UPLOADS_DISABLED` for every request, with or
+ * without credentials (asking for a token that cannot exist only sends users looking for it);
+ * else missing credentials → 401, wrong ones → 403.
  */
 export function requireAdmin(request: FastifyRequest, adminToken: string | undefined): void {
+  if (!adminToken) {
+    throw new AapiError('AAPI_ERR_UPLOADS_DISABLED', 'no admin token is configured; set auth.admin_token (or ADMIN_TOKEN) to enable PUT and DELETE');
+  }
   const header = request.headers.authorization;
   if (!header) {
     throw new AapiError('AAPI_ERR_AUTH_REQUIRED', 'send Authorization: Bearer <admin token>', {
       headers: { 'www-authenticate': 'Bearer realm="artifactapi"' },
     });
   }
-  if (!adminToken) throw new AapiError('AAPI_ERR_AUTH_FORBIDDEN', 'uploads are disabled: no auth.admin_token is configured');
   if (!sameSecret(presentedToken(header), adminToken)) throw new AapiError('AAPI_ERR_AUTH_FORBIDDEN', 'invalid credentials');
 }
 

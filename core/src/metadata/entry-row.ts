@@ -2,8 +2,8 @@ import type { CacheEntry } from './metadata-store.js';
 
 /**
  * A row of `entries`, the same table in every SQL store. Drivers differ only in scalar types:
- * pg returns int8 columns as strings and `mutable` / `verified` as booleans, better-sqlite3
- * returns numbers and 0 or 1.
+ * pg returns int8 columns as strings and `mutable` / `verified` as booleans, node:sqlite
+ * returns numbers and 0 or 1 (in rows with a null prototype, which {@link fromRow} does not copy).
  */
 export interface EntryRow {
   repo: string;

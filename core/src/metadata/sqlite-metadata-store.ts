@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
-import type { Database as Db, Statement } from 'better-sqlite3';
+import { DatabaseSync } from 'node:sqlite';
+import type { StatementSync } from 'node:sqlite';
 import { AapiError } from '../errors.js';
 import { ENTRY_COLUMNS, fromRow } from './entry-row.js';
 import type { EntryRow } from './entry-row.js';
@@ -53,7 +53,7 @@ const MIGRATIONS: readonly Migration[] = [
 ];
 
 /**
- * Path → blob metadata in one SQLite file (better-sqlite3), the embedded default.
+ * Path → blob metadata in one SQLite file (Node's built-in `node:sqlite`), the embedded default.
  *
  * WAL with `synchronous=NORMAL`: a commit survives a process crash, and at worst the last
  * transactions are lost on power failure, which only costs a refetch. Calls are synchronous and
@@ -61,14 +61,16 @@ const MIGRATIONS: readonly Migration[] = [
  */
 export class SqliteMetadataStore implements MetadataStore {
   readonly kind = 'sqlite';
-  readonly #db: Db;
-  readonly #get: Statement<[string, string], EntryRow>;
-  readonly #put: Statement<[EntryRow]>;
-  readonly #setExpiry: Statement<[number | null, string, string]>;
-  readonly #delete: Statement<[string, string]>;
-  readonly #countRefs: Statement<[string], { n: number }>;
-  readonly #listRange: Statement<[string, string, string, number], EntryRow>;
-  readonly #listFrom: Statement<[string, string, number], EntryRow>;
+  readonly #db: DatabaseSync;
+  // Our own flag: `DatabaseSync.isOpen` only exists from Node 22.15, and close() twice throws.
+  #open = true;
+  readonly #get: StatementSync;
+  readonly #put: StatementSync;
+  readonly #setExpiry: StatementSync;
+  readonly #delete: StatementSync;
+  readonly #countRefs: StatementSync;
+  readonly #listRange: StatementSync;
+  readonly #listFrom: StatementSync;
 
   constructor(options: SqliteMetadataStoreOptions) {
     if (typeof options?.path !== 'string' || options.path === '') {
@@ -78,17 +80,25 @@ export class SqliteMetadataStore implements MetadataStore {
     if (!Number.isSafeInteger(busy) || busy < 0) {
       throw new AapiError('AAPI_ERR_CONFIG_INVALID', `options.busyTimeoutMs must be a non-negative integer, got ${busy}`);
     }
+    let db: DatabaseSync | undefined;
     try {
       if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
-      this.#db = new Database(options.path, { timeout: busy });
-      this.#db.pragma('journal_mode = WAL');
-      this.#db.pragma('synchronous = NORMAL');
-      this.#db.pragma(`busy_timeout = ${busy}`);
-      migrate(this.#db);
+      db = new DatabaseSync(options.path);
+      // First, so that switching to WAL and migrating also wait for another process's lock
+      // (the constructor's `timeout` option only exists from Node 22.16).
+      db.exec(`PRAGMA busy_timeout = ${busy}`);
+      db.exec('PRAGMA journal_mode = WAL');
+      db.exec('PRAGMA synchronous = NORMAL');
+      migrate(db);
     } catch (err) {
+      try {
+        db?.close();
+      } catch {
+        // Already failing; the open error is the one to report.
+      }
       throw unavailable(`cannot open ${options.path}`, err);
     }
-    const db = this.#db;
+    this.#db = db;
     this.#get = db.prepare(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE repo = ? AND path = ?`);
     this.#put = db.prepare(
       `INSERT OR REPLACE INTO entries (${ENTRY_COLUMNS}) VALUES ` +
@@ -105,7 +115,7 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   async get(repo: string, path: string): Promise<CacheEntry | undefined> {
-    const row = this.#run(() => this.#get.get(repo, path));
+    const row = this.#run(() => this.#get.get(repo, path)) as EntryRow | undefined;
     return row && fromRow(row);
   }
 
@@ -124,7 +134,8 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   async countDigestRefs(digest: string): Promise<number> {
-    return this.#run(() => this.#countRefs.get(digest))?.n ?? 0;
+    const row = this.#run(() => this.#countRefs.get(digest)) as { n: number } | undefined;
+    return row?.n ?? 0;
   }
 
   /** Paths compare by code point (SQLite's BINARY collation), so `B` sorts before `a`. */
@@ -137,7 +148,7 @@ export class SqliteMetadataStore implements MetadataStore {
     const lower = from !== undefined && from > prefix ? from : prefix;
     const rows = this.#run(() =>
       upper === undefined ? this.#listFrom.all(repo, lower, max) : this.#listRange.all(repo, lower, upper, max),
-    );
+    ) as unknown as EntryRow[];
     return rows.map(fromRow);
   }
 
@@ -147,7 +158,9 @@ export class SqliteMetadataStore implements MetadataStore {
 
   /** Closes the database; later calls reject with AAPI_ERR_METADATA_UNAVAILABLE. Idempotent. */
   async close(): Promise<void> {
-    if (this.#db.open) this.#db.close();
+    if (!this.#open) return;
+    this.#open = false;
+    this.#db.close();
   }
 
   /** The schema version of the open database, for diagnostics. */
@@ -165,7 +178,7 @@ export class SqliteMetadataStore implements MetadataStore {
 }
 
 /** Applies the migrations this database has not seen yet, all in one transaction. */
-function migrate(db: Db): void {
+function migrate(db: DatabaseSync): void {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY,
     name TEXT NOT NULL,
@@ -174,7 +187,8 @@ function migrate(db: Db): void {
   const latest = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
   const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
   // IMMEDIATE takes the write lock first, so two processes opening one file do not both migrate.
-  db.transaction(() => {
+  db.exec('BEGIN IMMEDIATE');
+  try {
     const current = currentVersion(db);
     if (current > latest) {
       throw new Error(`database schema version ${current} is newer than this build knows (${latest})`);
@@ -184,16 +198,25 @@ function migrate(db: Db): void {
       db.exec(m.sql);
       record.run(m.version, m.name, Date.now());
     }
-  }).immediate();
+    db.exec('COMMIT');
+  } catch (err) {
+    try {
+      db.exec('ROLLBACK');
+    } catch {
+      // SQLite may have rolled back by itself (e.g. on SQLITE_FULL); the first error is the one to report.
+    }
+    throw err;
+  }
 }
 
-function currentVersion(db: Db): number {
+function currentVersion(db: DatabaseSync): number {
   const row = db.prepare('SELECT max(version) AS v FROM schema_migrations').get() as { v: number | null };
   return row.v ?? 0;
 }
 
-/** Named parameters for the put statement; better-sqlite3 binds no booleans, so `mutable` and `verified` are 0 or 1. */
-function toRow(e: CacheEntry): EntryRow {
+/** Named parameters for the put statement; node:sqlite binds no booleans, so `mutable` and `verified` are 0 or 1. */
+function toRow(e: CacheEntry) {
+  // An object literal type (not the EntryRow interface) so that it fits node:sqlite's parameter record.
   return {
     repo: e.repo,
     path: e.path,
@@ -206,7 +229,7 @@ function toRow(e: CacheEntry): EntryRow {
     expires_at: e.expiresAt ?? null,
     mutable: e.mutable ? 1 : 0,
     verified: e.verified ? 1 : 0,
-  };
+  } satisfies EntryRow;
 }
 
 function unavailable(detail: string, cause: unknown): AapiError {

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ArtifactPlugin } from '@artifactapi/plugin-sdk';
+import { taskRefProblem } from './check-task-refs.js';
 import type { PluginCandidate } from './scan-packages.js';
 import { SUPPORTED_API_VERSIONS, withDefaults } from './plugin-defaults.js';
 import type { LoadedPlugin, PluginProblem } from './types.js';
@@ -24,7 +25,7 @@ export async function loadPlugin(candidate: PluginCandidate): Promise<LoadOutcom
 
   const manifest = candidate.manifest;
   if (typeof manifest !== 'object' || manifest === null) {
-    return fail(`package ${packageName}: package.json field "artifactapi" must be an object like { "apiVersion": 2, "plugin": "./dist/index.js" }`);
+    return fail(`package ${packageName}: package.json field "artifactapi" must be an object like { "apiVersion": 2, "plugin": "./dist/src/index.js" }`);
   }
   const { apiVersion, plugin: entry } = manifest as Record<string, unknown>;
   if (typeof apiVersion !== 'number' || !Number.isInteger(apiVersion)) {
@@ -34,7 +35,7 @@ export async function loadPlugin(candidate: PluginCandidate): Promise<LoadOutcom
     return fail(`package ${packageName} declares apiVersion ${apiVersion}; this ArtifactAPI supports ${SUPPORTED}`);
   }
   if (typeof entry !== 'string' || entry === '') {
-    return fail(`package ${packageName}: package.json field "artifactapi.plugin" must name the plugin module, e.g. "./dist/index.js"`);
+    return fail(`package ${packageName}: package.json field "artifactapi.plugin" must name the plugin module, e.g. "./dist/src/index.js"`);
   }
 
   let mod: unknown;
@@ -50,7 +51,10 @@ export async function loadPlugin(candidate: PluginCandidate): Promise<LoadOutcom
   if (reason !== null) {
     return fail(`package ${packageName}: the default export of ${entry} is not a plugin made with definePlugin (${reason})`);
   }
-  const plugin = withDefaults(exported as ArtifactPlugin, apiVersion as 1 | 2);
+  const raw = exported as ArtifactPlugin;
+  const taskProblem = await taskRefProblem(raw);
+  if (taskProblem !== null) return fail(`package ${packageName}: plugin ${raw.type}: ${taskProblem}`);
+  const plugin = withDefaults(raw, apiVersion as 1 | 2);
   return {
     ok: true,
     plugin: { type: plugin.type, packageName, version: candidate.version, apiVersion, dir, plugin, builtin: false },
@@ -66,6 +70,7 @@ function notAPluginReason(value: unknown): string | null {
   if (typeof p.classify !== 'function') return 'classify is not a function';
   if (typeof p.upstreamUrl !== 'function') return 'upstreamUrl is not a function';
   if (typeof p.rewriters !== 'object' || p.rewriters === null) return 'rewriters is not an object';
+  if (typeof p.inspectors !== 'object' || p.inspectors === null) return 'inspectors is not an object';
   return null;
 }
 

@@ -27,16 +27,26 @@ export class PluginRegistry {
    * validation), each loaded plugin with `log.info`.
    */
   static async load(options: PluginRegistryOptions): Promise<PluginRegistry> {
-    const { log } = options;
-    const discovered = await discoverPlugins({ searchFrom: options.searchFrom ?? defaultPluginSearchPaths(), log });
-    for (const problem of discovered.problems) {
-      log.error({ package: problem.packageName, dir: problem.dir }, problem.message);
-    }
-    const plugins = [...(await builtinPlugins()), ...discovered.plugins];
-    for (const p of plugins) {
+    const discovered = await discoverPlugins({ searchFrom: options.searchFrom ?? defaultPluginSearchPaths(), log: options.log });
+    const registry = new PluginRegistry([...(await builtinPlugins()), ...discovered.plugins], discovered.problems);
+    registry.report(options.log);
+    return registry;
+  }
+
+  /**
+   * Logs each problem with `log.error` and each loaded plugin with `log.info`. `serve` discovers
+   * plugins before its logger exists (the config names the log level) and reports them again then.
+   */
+  report(log: PluginLogger): void {
+    for (const problem of this.problems) log.error({ package: problem.packageName, dir: problem.dir }, problem.message);
+    for (const p of this.list()) {
       log.info({ type: p.type, package: p.packageName, version: p.version, apiVersion: p.apiVersion, builtin: p.builtin }, `plugin ${p.type} loaded`);
     }
-    return new PluginRegistry(plugins, discovered.problems);
+  }
+
+  /** The loaded package types, in {@link list} order. */
+  types(): string[] {
+    return this.list().map((p) => p.type);
   }
 
   /** The plugin for a repository's `package:` value, or undefined when no such type is loaded. */

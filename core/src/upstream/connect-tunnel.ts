@@ -1,7 +1,7 @@
 import type { AgentOptions, RequestOptions } from 'node:https';
 import { connect as netConnect, isIP, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { connect as tlsConnect, type SecureContext } from 'node:tls';
+import { connect as tlsConnect, type ConnectionOptions, type SecureContext } from 'node:tls';
 import { SecurePoolAgent } from './pool-agents.js';
 
 /** Largest CONNECT reply head we accept; a proxy's answer is a status line and a few headers. */
@@ -46,7 +46,9 @@ export class TunnelAgent extends SecurePoolAgent {
         // SNI names the target, never the proxy; an IP address is not sent as SNI, and the
         // certificate is still checked against `host`.
         const { path: _unixPath, ...tlsOptions } = options;
-        const tls = tlsConnect({ ...tlsOptions, host, port, socket: tunnel, servername: isIP(host) === 0 ? host : '' });
+        // The cast: @types/node 24 gives https's checkServerIdentity a DetailedPeerCertificate and
+        // tls's a PeerCertificate; tls.connect calls it with getPeerCertificate(true), the detailed one.
+        const tls = tlsConnect({ ...tlsOptions, host, port, socket: tunnel, servername: isIP(host) === 0 ? host : '' } as ConnectionOptions);
         callback?.(null, tls);
       },
       (err: Error) => callback?.(err, undefined as unknown as Duplex),

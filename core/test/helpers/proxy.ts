@@ -23,6 +23,8 @@ export interface StartProxyOptions {
   keepData?: boolean;
   /** Replaces the silent (or AAPI_TEST_LOG level) logger, e.g. to read the warnings it writes. */
   logger?: Logger;
+  /** Where plugins are discovered, e.g. a pluginSandbox; default: the server's own search paths. */
+  pluginSearchFrom?: string[];
 }
 
 /**
@@ -32,7 +34,11 @@ export interface StartProxyOptions {
 export async function startProxy(t: Teardown, yaml: string, options: StartProxyOptions = {}): Promise<TestProxy> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'aapi-test-')));
   const config = parseConfig(yaml, { dataDir, env: {} });
-  const server = await createServer({ config, logger: options.logger ?? pino({ level: process.env.AAPI_TEST_LOG ?? 'silent' }) });
+  const server = await createServer({
+    config,
+    logger: options.logger ?? pino({ level: process.env.AAPI_TEST_LOG ?? 'silent' }),
+    pluginSearchFrom: options.pluginSearchFrom,
+  });
   await server.app.listen({ host: '127.0.0.1', port: 0 });
   const port = (server.app.server.address() as AddressInfo).port;
   let closed = false;

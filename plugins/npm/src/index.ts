@@ -1,6 +1,7 @@
 import { definePlugin } from '@artifactapi/plugin-sdk';
 import { JSON_TYPE, variantFor } from './accept.js';
 import { classifyNpm, isPackument, PACKUMENT_INDEX } from './classify.js';
+import { npmErrorBody } from './error-body.js';
 import { canonicalPath, packumentPath, TARBALL } from './names.js';
 
 const FULL_DOCUMENT: Readonly<Record<string, string>> = Object.freeze({ accept: JSON_TYPE });
@@ -21,6 +22,7 @@ export default definePlugin({
   // Only the full document has `time`, which quarantine needs; the corgi is derived from it.
   upstreamHeaders: (path) => (isPackument(path) ? FULL_DOCUMENT : NO_HEADERS),
   negotiate: (_path, headers) => ({ variant: variantFor(headers.accept) }),
+  errorBody: npmErrorBody,
   rewriters: {
     [PACKUMENT_INDEX]: { module: new URL('./rewrite-packument.js', import.meta.url).href, export: 'rewritePackument' },
   },

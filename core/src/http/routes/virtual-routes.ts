@@ -5,7 +5,8 @@ import { fileNameOf, splitRepoUrl } from '../repo-path.js';
 import { sendServed } from '../send-served.js';
 import type { ServerContext } from '../server-context.js';
 
-const PREFIX = '/api/v1/virtual/';
+export const VIRTUAL_PREFIX = '/api/v1/virtual/';
+const PREFIX = VIRTUAL_PREFIX;
 
 /** `/api/v1/virtual/{repo}/{path}`: the service answers from the members in order (or merged). */
 export async function virtualRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
