@@ -16,7 +16,7 @@ function pluginRows(stdout: string): Map<string, string[]> {
 test('plugins lists the built-in generic type', async (t) => {
   const result = await runCli(['plugins'], { cwd: await tempDir(t) });
   t.is(result.code, 0, result.stdout + result.stderr);
-  t.deepEqual(pluginRows(result.stdout).get('generic')?.slice(1), ['@artifactapi/core (built-in)', '0.1.0', '2']);
+  t.deepEqual(pluginRows(result.stdout).get('generic')?.slice(1), ['@artifactapi/core (built-in)', '0.1.0', '1']);
 });
 
 test('plugins finds a third-party package in the working directory node_modules', async (t) => {

@@ -38,7 +38,7 @@ test('a plugin made from the template builds against the packed SDK and serves t
   const hostModules = join(host, 'node_modules');
 
   const listing = await npm(host, ['exec', '--no', '--', 'artifactapi', 'plugins']);
-  t.regex(listing, /^example\s+artifactapi-plugin-example\s+1\.0\.0\s+1$/m);
+  t.regex(listing, /^example\s+artifactapi-plugin-example\s+1\.0\.0\s+2$/m);
   t.notRegex(listing, /Problems/);
 
   const upstream = await startUpstream({

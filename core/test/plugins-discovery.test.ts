@@ -160,7 +160,7 @@ test('the plugin list shows type, package, version and apiVersion, then the prob
   const text = formatPluginList(registry);
   const lines = text.split('\n');
   t.regex(lines[0]!, /^TYPE\s+PACKAGE\s+VERSION\s+API$/);
-  t.regex(text, /^generic\s+@artifactapi\/core \(built-in\)\s+\d+\.\d+\.\d+\s+2$/m);
+  t.regex(text, /^generic\s+@artifactapi\/core \(built-in\)\s+\d+\.\d+\.\d+\s+1$/m);
   t.regex(text, /^fixture\s+artifactapi-plugin-fixture\s+1\.2\.3\s+1$/m);
   t.regex(text, /^scoped\s+@acme\/artifactapi-plugin-scoped\s+0\.4\.0\s+1$/m);
   t.regex(text, /^Problems \(\d+ packages? not loaded\):$/m);

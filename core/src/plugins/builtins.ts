@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { API_VERSION } from '@artifactapi/plugin-sdk';
 import { genericPlugin } from './generic.js';
 import { withDefaults } from './plugin-defaults.js';
 import type { LoadedPlugin } from './types.js';
@@ -30,9 +29,10 @@ export function builtinPlugins(): Promise<LoadedPlugin[]> {
       type: genericPlugin.type,
       packageName: '@artifactapi/core',
       version,
-      apiVersion: API_VERSION,
+      // Contract 1 for its keys: generic declares no options, and configs in use give it extra keys.
+      apiVersion: 1,
       dir: corePackageDir(),
-      plugin: withDefaults(genericPlugin, API_VERSION),
+      plugin: withDefaults(genericPlugin, 1),
       builtin: true,
     },
   ]);

@@ -36,7 +36,7 @@ export async function engineReplicas(t: Teardown, yaml: string, plugins: PluginD
   const blobs = new FsBlobStore({ root: join(dir, 'blobs') });
   const meta = new SqliteMetadataStore({ path: join(dir, 'meta.db') });
   const coord = new MemoryCoordinator();
-  const types = new Map<string, CorePlugin>([['generic', withDefaults(genericPlugin, 2)]]);
+  const types = new Map<string, CorePlugin>([['generic', withDefaults(genericPlugin, 1)]]);
   for (const def of plugins) types.set(def.type, withDefaults(definePlugin(def), 2));
   const replica = async (): Promise<EngineReplica> => {
     const upstream = new UpstreamClient(config.upstream, {});

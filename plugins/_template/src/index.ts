@@ -10,6 +10,9 @@ import { definePlugin } from '@artifactapi/plugin-sdk';
 export default definePlugin({
   type: 'example',
   description: 'Example package type: versioned files under files/, a rolling index.json',
+  // apiVersion 2: the repository keys this type adds (checked by check-config with key paths);
+  // any key neither the core nor this schema declares is an error.
+  options: { properties: {} },
   classify(path) {
     // Called for every request, hits included: keep it synchronous and cheap (no I/O, no big regexes).
     if (path === 'index.json') return { cache: 'mutable', contentType: 'application/json' };
@@ -18,5 +21,7 @@ export default definePlugin({
   },
   // Optional hooks (defaults apply when they are left out):
   // upstreamUrl(path, ctx) { return `${ctx.repo.baseUrl}/${path}`; },
-  // rewriters: { 'example-index': { module: new URL('./rewrite-index.js', import.meta.url).href, export: 'rewriteIndex' } },
+  // rewriters: { 'example-index': taskRef<{ body: Uint8Array; ctx: RewriteContext }, RewriteResult>(new URL('./rewrite-index.js', import.meta.url), 'rewriteIndex') },
+  // apiVersion 2 (see plugin-sdk/README.md): routes(scope, ctx) for a protocol surface of its own,
+  // upstreamAuth for a registry token flow, hosted for uploads, mergers for virtual repositories.
 });
