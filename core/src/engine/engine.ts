@@ -1,4 +1,5 @@
 import { setMaxListeners } from 'node:events';
+import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Classification, PluginLogger } from '@artifactapi/plugin-sdk';
 import type { Coordinator } from '../coord/coordinator.js';
@@ -22,6 +23,7 @@ import type { Served } from './served.js';
 import { SingleFlight } from './single-flight.js';
 import { UpstreamExchange } from './upstream-exchange.js';
 import { UpstreamTokens } from './upstream-tokens.js';
+import { UploadStore } from './upload-store.js';
 
 /** The engine logs through the same narrow interface plugins get. */
 export type EngineLogger = PluginLogger;
@@ -37,6 +39,10 @@ export interface EngineDeps {
   /** Local directory for spool files when the blob store has no local temp file. */
   spoolDir: string;
   log: EngineLogger;
+  /** Where upload sessions spool their bytes; replicas that share storage must share it. Default `<spoolDir>/uploads`. */
+  uploadDir?: string;
+  /** How long an upload session may sit idle before it expires (default one hour). */
+  uploadIdleMs?: number;
   /** Defaults for the download limits a repository does not set itself (`upstream.*`). */
   limits?: { maxBodySize?: number; totalSeconds?: number };
 }
@@ -56,6 +62,8 @@ export class Engine {
   private readonly documents: IndexDocuments;
   private readonly writes: LocalWrites;
   private readonly admin: CacheAdmin;
+  /** Chunked upload sessions of local repositories. */
+  readonly uploads: UploadStore;
 
   constructor(private readonly deps: EngineDeps) {
     setMaxListeners(0, this.stopping.signal); // one listener per download in flight
@@ -73,17 +81,26 @@ export class Engine {
     this.flights = new SingleFlight(this.entries, lock, exchange.run, log);
     this.documents = new IndexDocuments(deps.pool, this);
     this.writes = new LocalWrites({ blobs, spoolDir: deps.spoolDir, entries: this.entries });
+    this.uploads = new UploadStore({
+      coord,
+      dir: deps.uploadDir ?? join(deps.spoolDir, 'uploads'),
+      put: (repo, path, body, options) => this.writes.put(repo, path, body, options),
+      log,
+      ...(deps.uploadIdleMs !== undefined ? { idleMs: deps.uploadIdleMs } : {}),
+    });
     this.admin = new CacheAdmin({ meta, entries: this.entries, lock, invalidation: this.invalidation, hot });
   }
 
   /** Subscribes to invalidations from other replicas (retried in the background while the coordinator is down). */
   async start(): Promise<void> {
     await this.invalidation.start();
+    await this.uploads.start();
   }
 
   /** Stops listening for invalidations and abandons downloads in flight (the HTTP side has closed by now). */
   async stop(): Promise<void> {
     this.stopping.abort(new AapiError('AAPI_ERR_SHUTTING_DOWN', 'download abandoned'));
+    this.uploads.stop();
     await this.invalidation.stop();
   }
 
