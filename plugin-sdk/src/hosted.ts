@@ -47,12 +47,36 @@ export interface UploadSessions {
   cancel(repo: string, id: string): Promise<boolean>;
 }
 
-/** What a publish task receives: the index document as stored (absent for a first publish) and the published bytes' facts. */
+/** A file a publish stores, as the publish task sees it (stored and verified before the task runs). */
+export interface PublishedFile {
+  path: string;
+  size: number;
+  /** Lower-case hex sha256 of the stored bytes. */
+  sha256: string;
+}
+
+/**
+ * What a publish task receives: the index document as stored (absent for a first publish), the
+ * publish request's document, and the files the publish stored.
+ */
 export interface PublishInput {
   index?: Uint8Array;
   /** The publish request's document (npm's publish body, a twine form's fields…), as the plugin's route collected it. */
   request: Uint8Array;
+  files: PublishedFile[];
   ctx: { repo: string; path: string; options: Record<string, unknown> };
+}
+
+/** A publish to a local repository through `EngineService.publish`. */
+export interface PublishRequest {
+  /** The index kind: a key of `hosted.publish`, whose task computes the new index document. */
+  kind: string;
+  /** Where the index document is stored (a mutable entry). */
+  indexPath: string;
+  /** Passed to the task as `PublishInput.request`. */
+  request: Uint8Array;
+  /** Stored (and verified when `sha256` is given) before the task runs. */
+  files?: readonly { path: string; body: Readable; sha256?: string; contentType?: string; length?: number }[];
 }
 
 /**

@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import type { Classification, PluginLogger } from '@artifactapi/plugin-sdk';
+import type { Classification, PluginLogger, PublishRequest } from '@artifactapi/plugin-sdk';
 import type { Coordinator } from '../coord/coordinator.js';
 import { AapiError } from '../errors.js';
 import type { CacheEntry, MetadataStore } from '../metadata/metadata-store.js';
@@ -24,6 +24,7 @@ import { SingleFlight } from './single-flight.js';
 import { UpstreamExchange } from './upstream-exchange.js';
 import { UpstreamTokens } from './upstream-tokens.js';
 import { UploadStore } from './upload-store.js';
+import { HostedPublish } from './hosted-publish.js';
 
 /** The engine logs through the same narrow interface plugins get. */
 export type EngineLogger = PluginLogger;
@@ -62,6 +63,7 @@ export class Engine {
   private readonly documents: IndexDocuments;
   private readonly writes: LocalWrites;
   private readonly admin: CacheAdmin;
+  private readonly publishes: HostedPublish;
   /** Chunked upload sessions of local repositories. */
   readonly uploads: UploadStore;
 
@@ -88,6 +90,7 @@ export class Engine {
       log,
       ...(deps.uploadIdleMs !== undefined ? { idleMs: deps.uploadIdleMs } : {}),
     });
+    this.publishes = new HostedPublish({ coord, pool: deps.pool, entries: this.entries, writes: this.writes });
     this.admin = new CacheAdmin({ meta, entries: this.entries, lock, invalidation: this.invalidation, hot });
   }
 
@@ -181,6 +184,11 @@ export class Engine {
   /** Stores an upload to a local repository under the key a GET of the same path reads. */
   put(repo: RepoRuntime, requestPath: string, body: Readable, options: PutOptions): Promise<CacheEntry> {
     return this.writes.put(repo, requestPath, body, options);
+  }
+
+  /** A publish that stores files and the index document the plugin's publish task makes of them. */
+  publish(repo: RepoRuntime, request: PublishRequest): Promise<{ index: CacheEntry; files: CacheEntry[] }> {
+    return this.publishes.publish(repo, request);
   }
 
   /** Removes a path of a local repository (any spelling a GET accepts); resolves to whether it existed. */

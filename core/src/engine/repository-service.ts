@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import type { MergeDocument, MergeInput, RewriteResult, UploadSessions } from '@artifactapi/plugin-sdk';
+import type { MergeDocument, MergeInput, PublishRequest, RewriteResult, UploadSessions } from '@artifactapi/plugin-sdk';
 import type { VirtualConfig } from '../config/types.js';
 import { AapiError, isAapiError } from '../errors.js';
 import type { CacheEntry } from '../metadata/metadata-store.js';
@@ -78,6 +78,10 @@ export class RepositoryService {
 
   put(repo: string, path: string, body: Readable, options: PutOptions = {}): Promise<CacheEntry> {
     return this.engine.put(this.local(repo, 'PUT'), path, body, options);
+  }
+
+  publish(repo: string, request: PublishRequest): Promise<{ index: CacheEntry; files: CacheEntry[] }> {
+    return this.engine.publish(this.local(repo, 'publish'), request);
   }
 
   delete(repo: string, path: string): Promise<boolean> {

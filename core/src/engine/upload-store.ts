@@ -4,7 +4,8 @@ import { mkdir, open, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { PluginLogger, UploadSession } from '@artifactapi/plugin-sdk';
-import type { Coordinator, HeldLock } from '../coord/coordinator.js';
+import type { Coordinator } from '../coord/coordinator.js';
+import { withLock } from '../coord/with-lock.js';
 import { AapiError, isAapiError } from '../errors.js';
 import type { CacheEntry } from '../metadata/metadata-store.js';
 import type { PutOptions } from './local-writes.js';
@@ -182,15 +183,7 @@ export class UploadStore {
   /** Runs `fn` holding the session's lock; a second writer waits its turn (and then finds the offset moved). */
   private async locked<T>(id: string, fn: () => Promise<T>): Promise<T> {
     if (!ID.test(id)) throw unknown(id);
-    let lock: HeldLock | undefined;
-    while (!(lock = await this.deps.coord.tryLock(`upload:lock:${id}`, SESSION_LOCK_TTL_MS))) {
-      await this.deps.coord.waitUnlocked(`upload:lock:${id}`);
-    }
-    try {
-      return await fn();
-    } finally {
-      await lock.release();
-    }
+    return withLock(this.deps.coord, `upload:lock:${id}`, SESSION_LOCK_TTL_MS, fn);
   }
 
   private async load(repo: RepoRuntime, id: string): Promise<SessionState | undefined> {

@@ -96,6 +96,10 @@ function engineService(ctx: ServerContext): EngineService {
       });
     },
     put: async (repo, path, body, options = {}) => storedObject(await service.put(repo, path, body, options)),
+    async publish(repo, request) {
+      const { index, files } = await service.publish(repo, request);
+      return { index: storedObject(index), files: files.map(storedObject) };
+    },
     delete: (repo, path) => service.delete(repo, path),
     async list(repo, options = {}) {
       const page = await service.list(repo, options);
