@@ -116,14 +116,14 @@ test('ids are per repository, made-up ids are unknown, and types without upload 
 });
 
 test('an abandoned session expires, and the sweep removes its bytes', async (t) => {
-  const { a, uploads } = await setup(t, { uploadIdleMs: 200 });
+  const { a, uploads } = await setup(t, { uploadIdleMs: 2000 });
   const kept = await uploads.start('store');
   const { id } = await uploads.start('store');
   await uploads.append('store', id, stream('abandoned'));
   t.is((await spooled(a.dataDir)).length, 2);
-  await sleep(120);
+  await sleep(1200);
   await uploads.append('store', kept.id, stream('alive')); // activity keeps a session
-  await sleep(120);
+  await sleep(1200);
   t.is(await uploads.status('store', id), undefined);
   t.like(await uploads.status('store', kept.id), { size: 5 });
   t.is(await a.engine.uploads.sweep(), 1);
