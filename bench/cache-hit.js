@@ -1,19 +1,26 @@
-// Cache hits: each file is fetched once through the server (a miss), then loaded with
-// autocannon; reports req/s, MB/s, p99 latency and the server's peak RSS during the load,
+// Cache hits: each file is fetched once through the server (a miss), then loaded with wrk
+// (lib/wrk.js); reports req/s, MB/s, p99 latency and the server's peak RSS during the load,
 // for nginx proxy_cache and ArtifactAPI (embedded and distributed backends) side by side.
 import { pathToFileURL } from 'node:url';
 import { startOrigin, blobPath } from './lib/origin.js';
 import { startServerOrSkip } from './lib/servers.js';
-import { runLoad } from './lib/load.js';
+import { runWrk } from './lib/wrk.js';
+import { startPackumentOrigin, packumentName } from './lib/packument-origin.js';
 import { sampleRss } from './lib/rss.js';
 import { timedGet } from './lib/timed-get.js';
 import { markdownTable, fmt, ratio } from './lib/table.js';
 import { targets, duration, KiB, MiB } from './lib/settings.js';
 
+const PACKUMENT = packumentName(200_000);
+
+// `packument`: the ~200 KB full packument from the npm origin (the product sends it rewritten for
+// its public base, nginx as the origin sent it; sizes differ by the tarball URLs only).
 const CASES = [
   { label: '4 KiB @16', size: 4 * KiB, connections: 16 },
+  { label: '60 KB @16', size: 60_000, connections: 16 },
   { label: '1 MiB @16', size: MiB, connections: 16 },
   { label: '64 MiB @4', size: 64 * MiB, connections: 4 },
+  { label: '200 KB packument @16', packument: true, connections: 16, headers: { accept: 'application/json' } },
 ];
 
 const WARM_GETS = 5;
@@ -21,41 +28,41 @@ const WARM_GETS = 5;
 // The load must measure hits only. The product records an entry before a miss's client gets its
 // final byte, so the first repeat should say HIT; GETs repeat until one does, and any that did not
 // is noted under the table (a regression of that ordering, or another server's behaviour).
-async function warm(server, path, size, notes) {
-  const first = await timedGet(server.base + path);
-  if (first.status !== 200 || first.bytes !== size) {
-    throw new Error(`${server.name}: warm-up GET ${path} gave ${first.status}, ${first.bytes} bytes`);
+async function warm(url, size, notes, name) {
+  const first = await timedGet(url);
+  if (first.status !== 200 || (size !== undefined && first.bytes !== size)) {
+    throw new Error(`${name}: warm-up GET ${url} gave ${first.status}, ${first.bytes} bytes`);
   }
   const said = [];
   for (let i = 0; i < WARM_GETS; i++) {
-    const cache = (await timedGet(server.base + path)).headers['x-artifact-cache'] ?? '(none)';
+    const cache = (await timedGet(url)).headers['x-artifact-cache'] ?? '(none)';
     said.push(cache);
     if (cache === 'HIT') break;
     await new Promise((resolve) => setTimeout(resolve, 100 * (i + 1)));
   }
   if (said.length > 1 || said[0] !== 'HIT') {
-    notes.push(`${server.name}: GETs of ${path} after its miss said X-Artifact-Cache: ${said.join(', ')}`);
+    notes.push(`${name}: GETs of ${url} after its miss said X-Artifact-Cache: ${said.join(', ')}`);
   }
 }
 
 /** Results per case for server `name`, or null when it was skipped (a backend is down). */
-async function measure(name, originPort, notes) {
-  const server = await startServerOrSkip(name, { originPort }, notes);
+async function measure(name, originPort, npmOriginPort, notes) {
+  const server = await startServerOrSkip(name, { originPort, npmOriginPort }, notes);
   if (!server) return null;
   try {
     const results = [];
     for (const c of CASES) {
-      const path = blobPath(c.size, `hit-${c.size}`);
-      await warm(server, path, c.size, notes);
-      await runLoad({ url: server.base + path, connections: c.connections, duration: 1 }); // JIT warm-up
+      const url = c.packument ? `${server.npmBase}/${PACKUMENT}` : server.base + blobPath(c.size, `hit-${c.size}`);
+      await warm(url, c.size, notes, name);
+      await runWrk({ url, connections: c.connections, duration: 1, headers: c.headers }); // JIT warm-up
       const stopRss = sampleRss(server.pid);
-      const load = await runLoad({ url: server.base + path, connections: c.connections });
+      const load = await runWrk({ url, connections: c.connections, headers: c.headers });
       const peakRssMiB = stopRss();
       if (load.errors || load.timeouts || load.non2xx) {
         notes.push(`${name} ${c.label}: ${load.errors} errors, ${load.timeouts} timeouts, ${load.non2xx} non-2xx`);
       }
       if (load.requests === 0) {
-        // autocannon counts only completed responses: its zeros would read as measured figures.
+        // wrk counts only completed responses: its zeros would read as measured figures.
         notes.push(`${name} ${c.label}: no response completed within the ${duration} s load`);
         results.push({ reqPerSec: NaN, bytesPerSec: NaN, latencyP99: NaN, peakRssMiB });
       } else {
@@ -71,15 +78,20 @@ async function measure(name, originPort, notes) {
 /** Runs the cache-hit benchmark; resolves with { title, table, notes }. */
 export async function cacheHit() {
   const origin = await startOrigin();
+  const npmOrigin = await startPackumentOrigin({ names: [PACKUMENT] }).catch(async (err) => {
+    await origin.stop();
+    throw err;
+  });
   const notes = [];
   const byServer = {};
   try {
     for (const name of targets) {
-      const results = await measure(name, origin.port, notes);
+      const results = await measure(name, origin.port, npmOrigin.port, notes);
       if (results) byServer[name] = results;
     }
   } finally {
     await origin.stop();
+    await npmOrigin.stop();
   }
   const names = Object.keys(byServer);
   // One ratio column per server measured against nginx (higher is better for req/s and MB/s).

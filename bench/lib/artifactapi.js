@@ -21,7 +21,7 @@ function childEnv() {
   return Object.fromEntries(Object.entries(process.env).filter(([name]) => !BACKEND_ENV.test(name)));
 }
 
-function configYaml(originPort, backends) {
+function configYaml(originPort, npmOriginPort, backends) {
   // JSON objects are YAML flow mappings, so backend settings go in as they are.
   const backendLines = backends
     ? ['storage', 'metadata', 'coordination'].map((key) => `${key}: ${JSON.stringify(backends[key])}`)
@@ -34,15 +34,20 @@ function configYaml(originPort, backends) {
     '    type: remote',
     '    package: generic',
     `    base_url: http://127.0.0.1:${originPort}`,
+    // Packuments stay fresh for the whole run, as nginx's proxy_cache_valid keeps them: hits only.
+    ...(npmOriginPort
+      ? ['  npm:', '    type: remote', '    package: npm', `    base_url: http://127.0.0.1:${npmOriginPort}`, '    cache: { mutable_ttl: 3600 }']
+      : []),
     '',
   ].join('\n');
 }
 
 /**
- * Starts ArtifactAPI in front of `originPort`; returns { name, port, base, pid, stop() }. With
+ * Starts ArtifactAPI in front of `originPort` (and an npm remote "npm" on `npmOriginPort`); returns
+ * { name, port, base, npmBase, pid, stop() }. With
  * `distributed`, rejects with BackendUnavailable when PostgreSQL or Redis is down.
  */
-export async function startArtifactApi({ originPort, distributed = false }) {
+export async function startArtifactApi({ originPort, npmOriginPort, distributed = false }) {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npx tsc -b\` first`);
   const name = distributed ? 'artifactapi-distributed' : 'artifactapi';
   const backends = distributed ? await startDistributedBackends() : undefined;
@@ -52,7 +57,7 @@ export async function startArtifactApi({ originPort, distributed = false }) {
     dir = trackDir(mkdtempSync(join(tmpdir(), 'bench-aapi-')));
     const port = await freePort();
     const configFile = join(dir, 'config.yaml');
-    writeFileSync(configFile, configYaml(originPort, backends));
+    writeFileSync(configFile, configYaml(originPort, npmOriginPort, backends));
     child = track(
       spawn(process.execPath, [CLI, 'serve', '--config', configFile, '--listen', `127.0.0.1:${port}`, '--data', join(dir, 'data')], {
         stdio: ['ignore', 'inherit', 'inherit'],
@@ -64,6 +69,7 @@ export async function startArtifactApi({ originPort, distributed = false }) {
       name,
       port,
       base: `http://127.0.0.1:${port}/api/v1/remote/origin`,
+      npmBase: `http://127.0.0.1:${port}/api/v1/remote/npm`,
       pid: child.pid,
       async stop() {
         await stop(child);

@@ -2,7 +2,9 @@
 // logs, cache, temp) in a fresh temp dir. `master_process off`: nginx serves from one process,
 // as the product serves from one Node event loop, so on a 2-core box each gets one core to serve
 // with and the other is left to the load generator; it also means killing that one process
-// cannot orphan workers. URLs mirror the product's: /api/v1/remote/origin/<path> -> <origin>/<path>.
+// cannot orphan workers. URLs mirror the product's: /api/v1/remote/origin/<path> -> <origin>/<path>,
+// and with `npmOriginPort` /api/v1/remote/npm/<name> -> <npm origin>/<name>. The request log is on
+// (nginx's default combined format, to a file), as the product logs every request by default.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, mkdirSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,7 +19,23 @@ function nginxBinary() {
   throw new Error('nginx not found: install it with `apt-get update && apt-get install -y nginx`');
 }
 
-function config({ dir, port, originPort }) {
+function cachedLocation(prefix, upstreamPort) {
+  return `
+    location ${prefix} {
+      proxy_pass http://127.0.0.1:${upstreamPort}/;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_cache bench;
+      proxy_cache_valid 200 1h;
+      proxy_cache_lock on;
+      # The default 5 s lock timeout would let waiting clients go upstream on a slow origin.
+      proxy_cache_lock_timeout 60s;
+      proxy_cache_lock_age 60s;
+      add_header X-Artifact-Cache $upstream_cache_status;
+    }`;
+}
+
+function config({ dir, port, originPort, npmOriginPort }) {
   const isRoot = process.getuid?.() === 0;
   return `
 ${isRoot ? 'user root;' : ''}
@@ -27,7 +45,7 @@ pid ${dir}/nginx.pid;
 error_log ${dir}/error.log warn;
 events { worker_connections 4096; }
 http {
-  access_log off;
+  access_log ${dir}/access.log;
   sendfile on;
   tcp_nopush on;
   tcp_nodelay on;
@@ -43,18 +61,8 @@ http {
   server {
     listen 127.0.0.1:${port};
     location = /health { return 200 "ok\\n"; }
-    location /api/v1/remote/origin/ {
-      proxy_pass http://127.0.0.1:${originPort}/;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_cache bench;
-      proxy_cache_valid 200 1h;
-      proxy_cache_lock on;
-      # The default 5 s lock timeout would let waiting clients go upstream on a slow origin.
-      proxy_cache_lock_timeout 60s;
-      proxy_cache_lock_age 60s;
-      add_header X-Artifact-Cache $upstream_cache_status;
-    }
+${cachedLocation('/api/v1/remote/origin/', originPort)}
+${npmOriginPort ? cachedLocation('/api/v1/remote/npm/', npmOriginPort) : ''}
   }
 }
 `;
@@ -71,12 +79,12 @@ export function nginxVersion() {
   }
 }
 
-/** Starts nginx in front of `originPort`; returns { name, port, base, pids(), stop() }. */
-export async function startNginx({ originPort }) {
+/** Starts nginx in front of `originPort` (and `npmOriginPort`); returns { name, port, base, npmBase, pid, stop() }. */
+export async function startNginx({ originPort, npmOriginPort }) {
   const dir = trackDir(mkdtempSync(join(tmpdir(), 'bench-nginx-')));
   mkdirSync(join(dir, 'cache'));
   const port = await freePort();
-  writeFileSync(join(dir, 'nginx.conf'), config({ dir, port, originPort }));
+  writeFileSync(join(dir, 'nginx.conf'), config({ dir, port, originPort, npmOriginPort }));
   const child = track(
     spawn(nginxBinary(), ['-p', dir, '-e', join(dir, 'error.log'), '-c', join(dir, 'nginx.conf')], {
       stdio: ['ignore', 'inherit', 'inherit'],
@@ -87,6 +95,7 @@ export async function startNginx({ originPort }) {
     name: 'nginx',
     port,
     base: `http://127.0.0.1:${port}/api/v1/remote/origin`,
+    npmBase: `http://127.0.0.1:${port}/api/v1/remote/npm`,
     pid: child.pid,
     async stop() {
       await stop(child);

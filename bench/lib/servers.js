@@ -9,11 +9,11 @@ const starters = {
   'artifactapi-distributed': (options) => startArtifactApi({ ...options, distributed: true }),
 };
 
-/** Starts the server called `name` (nginx | artifactapi | artifactapi-distributed) in front of `originPort`. */
-export function startServer(name, { originPort }) {
+/** Starts the server called `name` (nginx | artifactapi | artifactapi-distributed) in front of `options.originPort` (and `options.npmOriginPort`). */
+export function startServer(name, options) {
   const start = starters[name];
   if (!start) throw new Error(`unknown server "${name}" (known: ${Object.keys(starters).join(', ')})`);
-  return start({ originPort });
+  return start(options);
 }
 
 /**
