@@ -1,9 +1,10 @@
 // Starts the product (core/bin/artifactapi.js serve) with a generic remote called "origin"
-// in front of the origin server, a fresh --data dir, and quiet logging: with the embedded
+// in front of the origin server, a fresh --data dir, and the default log (info: a line per
+// request, written to server.log in the temp dir; nginx logs too): with the embedded
 // backends (fs + SQLite + in-process), or with `distributed` on S3 (an s3rver) + PostgreSQL +
 // Redis (lib/backends.js).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, rmSync, existsSync, openSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { track, trackDir, stop } from './cleanup.js';
@@ -27,7 +28,6 @@ function configYaml(originPort, npmOriginPort, backends) {
     ? ['storage', 'metadata', 'coordination'].map((key) => `${key}: ${JSON.stringify(backends[key])}`)
     : [];
   return [
-    'log: { level: warn }',
     ...backendLines,
     'remotes:',
     '  origin:',
@@ -58,12 +58,18 @@ export async function startArtifactApi({ originPort, npmOriginPort, distributed 
     const port = await freePort();
     const configFile = join(dir, 'config.yaml');
     writeFileSync(configFile, configYaml(originPort, npmOriginPort, backends));
-    child = track(
-      spawn(process.execPath, [CLI, 'serve', '--config', configFile, '--listen', `127.0.0.1:${port}`, '--data', join(dir, 'data')], {
-        stdio: ['ignore', 'inherit', 'inherit'],
-        env: childEnv(),
-      }),
-    );
+    // The default config logs one line per request on stdout: to a file, as nginx's access log.
+    const logFd = openSync(join(dir, 'server.log'), 'a');
+    try {
+      child = track(
+        spawn(process.execPath, [CLI, 'serve', '--config', configFile, '--listen', `127.0.0.1:${port}`, '--data', join(dir, 'data')], {
+          stdio: ['ignore', logFd, 'inherit'],
+          env: childEnv(),
+        }),
+      );
+    } finally {
+      closeSync(logFd);
+    }
     await waitReady(port, '/health', { child, name });
     return {
       name,

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { FastifyBaseLogger } from 'fastify';
 import { servedFacts } from '../engine/index.js';
+import type { CacheEntry } from '../metadata/index.js';
 import { artifactHeaders } from './artifact-headers.js';
 import { fileNameOf, REPOSITORY_PREFIX as PREFIX, splitRepoUrl } from './repo-path.js';
 import { recordRequest } from './request-log.js';
@@ -9,6 +10,18 @@ import type { ServerContext } from './server-context.js';
 
 /** Requests with these headers need the full pipeline's conditional and Range handling. */
 const NEEDS_PIPELINE = ['range', 'if-range', 'if-none-match', 'if-modified-since'] as const;
+
+/** A hit's response headers, kept with the entry they were built from and checked against it on use. */
+interface HotHeaders {
+  path: string;
+  digest: string;
+  contentType: string;
+  lastModified: string | null;
+  storedAt: number;
+  length: number;
+  /** Flat [name, value, …] as `writeHead` takes them, content-length included. */
+  raw: string[];
+}
 
 /**
  * Answers plain GET and HEAD hits whose entry and bytes are in memory straight from node:http,
@@ -20,6 +33,9 @@ const NEEDS_PIPELINE = ['range', 'if-range', 'if-none-match', 'if-modified-since
 export class HotPath {
   #open = true;
   #served = 0;
+  // Built once per entry: the date formatting, Content-Disposition and header object of a hit
+  // were a tenth of its JavaScript time (bench/README.md, issue 11). Weak: entries leave with the cache.
+  readonly #headers = new WeakMap<CacheEntry, HotHeaders>();
 
   constructor(
     private readonly ctx: ServerContext,
@@ -50,9 +66,7 @@ export class HotPath {
     }
     if (!hit) return false;
     const { entry, bytes } = hit;
-    const headers = artifactHeaders(servedFacts(entry, 'HIT', 'cache'), fileNameOf(target.path));
-    headers['content-length'] = String(bytes.byteLength);
-    res.writeHead(200, headers);
+    res.writeHead(200, this.#headersFor(entry, target.path, bytes.byteLength));
     res.end(head ? undefined : bytes);
     recordRequest(
       this.ctx.metrics,
@@ -61,5 +75,33 @@ export class HotPath {
       { repo: target.repo, path: target.path, cache: 'HIT', bytes: head ? 0 : bytes.byteLength },
     );
     return true;
+  }
+
+  #headersFor(entry: CacheEntry, path: string, length: number): string[] {
+    const cached = this.#headers.get(entry);
+    if (
+      cached &&
+      cached.path === path &&
+      cached.digest === entry.digest &&
+      cached.contentType === entry.contentType &&
+      cached.lastModified === entry.upstreamLastModified &&
+      cached.storedAt === entry.storedAt &&
+      cached.length === length
+    ) {
+      return cached.raw;
+    }
+    const headers = artifactHeaders(servedFacts(entry, 'HIT', 'cache'), fileNameOf(path));
+    headers['content-length'] = String(length);
+    const raw = Object.entries(headers).flat();
+    this.#headers.set(entry, {
+      path,
+      digest: entry.digest,
+      contentType: entry.contentType,
+      lastModified: entry.upstreamLastModified,
+      storedAt: entry.storedAt,
+      length,
+      raw,
+    });
+    return raw;
   }
 }

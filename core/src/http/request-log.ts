@@ -20,5 +20,7 @@ export interface RequestLine {
 export function recordRequest(metrics: Metrics, log: FastifyBaseLogger, line: RequestLine, artifact: ArtifactLogFields | null): void {
   if (artifact) metrics.countArtifact(artifact.repo, artifact.cache ?? 'NONE', line.status, artifact.bytes);
   if (!VERBOSE_LEVELS.has(log.level)) return;
-  log.info({ ...line, url: line.url.split('?')[0], ms: Math.round(line.ms * 10) / 10, ...artifact }, 'request');
+  const query = line.url.indexOf('?');
+  const url = query < 0 ? line.url : line.url.slice(0, query);
+  log.info({ ...line, url, ms: Math.round(line.ms * 10) / 10, ...artifact }, 'request');
 }
