@@ -1,0 +1,96 @@
+import type { FileHandle } from 'node:fs/promises';
+import { ServerResponse } from 'node:http';
+import { Readable, type Writable } from 'node:stream';
+
+/** A buffer handed out as a chunk, and where that chunk ends in the bytes pushed so far. */
+interface Slot {
+  buffer: Buffer;
+  end: number;
+}
+
+/** Buffers kept per stream: one being read into while the others are on their way to the client. */
+const RING = 3;
+
+/**
+ * Reads a file (or an inclusive byte range of it) in large chunks and reuses their buffers once
+ * an HTTP response has sent them. A fresh buffer per 4 MiB read left ~100 MiB of garbage waiting
+ * for V8's external-memory GC under four 64 MiB hits (bench/README.md, issue 11); reusing needs
+ * proof that the client's socket is done with a chunk, which only a piped `ServerResponse` gives:
+ * its `writableLength` counts every byte not yet handed to the kernel, and bytes leave in order.
+ * Piped anywhere else (or read without a pipe) every read gets a new buffer, as fs streams do.
+ */
+export class FileReadStream extends Readable {
+  #position: number;
+  readonly #end: number;
+  #pushed = 0;
+  readonly #slots: Slot[] = [];
+  #response: ServerResponse | undefined;
+
+  constructor(
+    private readonly handle: FileHandle,
+    private readonly chunkSize: number,
+    start = 0,
+    end = Infinity,
+  ) {
+    // The buffered chunk itself is the read-ahead: one read in flight or waiting, never more.
+    super({ highWaterMark: 1 });
+    this.#position = start;
+    this.#end = end;
+  }
+
+  override pipe<T extends NodeJS.WritableStream>(destination: T, options?: { end?: boolean }): T {
+    if (destination instanceof ServerResponse && this.#response === undefined && this.#pushed === 0) this.#response = destination;
+    else this.#response = undefined;
+    return super.pipe(destination, options);
+  }
+
+  override _read(): void {
+    const wanted = Math.min(this.chunkSize, this.#end - this.#position + 1);
+    if (wanted <= 0) {
+      this.push(null);
+      return;
+    }
+    const slot = this.#freeSlot();
+    this.handle.read(slot.buffer, 0, wanted, this.#position).then(
+      ({ bytesRead }) => {
+        if (bytesRead === 0) {
+          this.push(null);
+          return;
+        }
+        this.#position += bytesRead;
+        this.#pushed += bytesRead;
+        slot.end = this.#pushed;
+        this.push(slot.buffer.subarray(0, bytesRead));
+      },
+      (err: unknown) => this.destroy(err as Error),
+    );
+  }
+
+  /** A buffer no one else holds: a sent one when the response proves it, else a new one. */
+  #freeSlot(): Slot {
+    const response = this.#response;
+    if (response && !response.destroyed) {
+      // Bytes not yet with the kernel are at most the response's queue plus what this stream still buffers.
+      const pending = (response as unknown as Writable).writableLength + this.readableLength;
+      for (const slot of this.#slots) if (this.#pushed - slot.end >= pending && slot.end > 0) return this.#take(slot);
+    }
+    const slot = { buffer: Buffer.allocUnsafeSlow(this.chunkSize), end: 0 };
+    this.#slots.push(slot);
+    if (this.#slots.length > RING) this.#slots.shift();
+    return slot;
+  }
+
+  #take(slot: Slot): Slot {
+    // Never handed out twice at once: 0 marks "being read into" until the read pushes it.
+    slot.end = 0;
+    return slot;
+  }
+
+  override _destroy(err: Error | null, callback: (error?: Error | null) => void): void {
+    this.#slots.length = 0;
+    this.handle.close().then(
+      () => callback(err),
+      (closeErr: unknown) => callback(err ?? (closeErr as Error)),
+    );
+  }
+}
