@@ -14,7 +14,7 @@ const RING = 3;
 /**
  * Reads a file (or an inclusive byte range of it) in large chunks and reuses their buffers once
  * an HTTP response has sent them. A fresh buffer per 4 MiB read left ~100 MiB of garbage waiting
- * for V8's external-memory GC under four 64 MiB hits (bench/README.md, issue 11); reusing needs
+ * for V8's external-memory GC under four 64 MiB hits, and fs streams' 256 KiB reads were slow (bench/README.md, issue 11); reusing needs
  * proof that the client's socket is done with a chunk, which only a piped `ServerResponse` gives:
  * its `writableLength` counts every byte not yet handed to the kernel, and bytes leave in order.
  * Piped anywhere else (or read without a pipe) every read gets a new buffer, as fs streams do.

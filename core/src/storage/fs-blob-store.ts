@@ -86,8 +86,8 @@ export class FsBlobStore implements BlobStore {
     const path = this.blobPath(digest);
     if (range) checkRange(range);
     const handle = await open(path, 'r');
-    // 4 MiB reads: 256 KiB ones moved about two thirds of the bytes on 64 MiB hits (issue 11); the
-    // stream reuses its buffers once the response has sent them, so they cost no garbage.
+    // 2 MiB reads into buffers reused once the response has sent them: 64 MiB hits went from
+    // ~0.35x to ~1.0x nginx, and 4 MiB ones were no faster and held more (bench/README.md, issue 11).
     return new FileReadStream(handle, READ_CHUNK_BYTES, range?.start, range?.end);
   }
 
@@ -161,7 +161,7 @@ export class FsBlobStore implements BlobStore {
   }
 }
 
-const READ_CHUNK_BYTES = 4 * 1024 * 1024;
+const READ_CHUNK_BYTES = 2 * 1024 * 1024;
 
 /** One temporary file being written; see {@link FsBlobStore.beginWrite}. */
 class FsBlobWriter implements BlobWriter {
