@@ -22,11 +22,24 @@ const clients = await serviceGate('skopeo and docker-registry (apt: skopeo docke
 const sha256 = (bytes: string | Buffer) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 
 /** A forwarder in front of the upstream registry that records every request it passes on. */
-async function countingProxy(t: Teardown, target: string): Promise<{ url: string; requests: string[]; count(method: string, pathPart: string): number }> {
+interface CountingProxy {
+  url: string;
+  requests: string[];
+  count(method: string, pathPart: string): number;
+  /** When set, every request is answered with this status instead of being passed on. */
+  failWith?: number;
+}
+
+async function countingProxy(t: Teardown, target: string): Promise<CountingProxy> {
   const requests: string[] = [];
   const to = new URL(target);
   const server = createServer((req, res) => {
     requests.push(`${req.method} ${req.url}`);
+    if (proxy.failWith !== undefined) {
+      res.writeHead(proxy.failWith, { 'retry-after': '60' });
+      res.end();
+      return;
+    }
     const out = httpRequest({ host: to.hostname, port: to.port, method: req.method, path: req.url, headers: { ...req.headers, host: to.host } }, (up) => {
       res.writeHead(up.statusCode ?? 502, up.headers);
       up.pipe(res);
@@ -34,13 +47,15 @@ async function countingProxy(t: Teardown, target: string): Promise<{ url: string
     out.on('error', () => res.destroy());
     req.pipe(out);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+  const proxy: CountingProxy = {
+    url: '',
     requests,
     count: (method, pathPart) => requests.filter((r) => r.startsWith(`${method} `) && r.includes(pathPart)).length,
   };
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  proxy.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return proxy;
 }
 
 function dockerConfig(baseUrl: string, extra = ''): string {
@@ -176,4 +191,33 @@ clients.test('pulls through an upstream that requires token auth, anonymously an
   const pulled2 = await pull(`${withCreds.host}/hub/team/app:v1`, join(dir, 'creds'), ['--override-arch', 'amd64']);
   t.is(pulled2.manifests[0]?.digest, arch(image, 'amd64').manifest.digest);
   t.true(tokens.requests.slice(mark).some((r) => r.user === 'puller'));
+});
+
+clients.test('a cached tag keeps serving while the upstream answers 429; ban_tags refuses tags and hides them from tags/list', async (t) => {
+  const dir = await tempDir(t, 'aapi-docker-');
+  const image = await buildOciImage(join(dir, 'layout'));
+  const upstream = await startRegistry(t);
+  await pushImage(image, `${upstream.host}/team/app:v1`);
+  await pushImage(image, `${upstream.host}/team/app:latest`);
+  const counter = await countingProxy(t, upstream.url);
+  const { proc } = await proxyFor(t, counter.url, 'ban_tags: [latest]');
+
+  const first = await fetch(`${proc.url}/v2/hub/team/app/manifests/v1`);
+  t.is(sha256(Buffer.from(await first.arrayBuffer())), image.index.digest);
+  const banned = await fetch(`${proc.url}/v2/hub/team/app/manifests/latest`);
+  t.is(banned.status, 403);
+  t.is(((await banned.json()) as { errors: Array<{ code: string }> }).errors[0]?.code, 'DENIED');
+  const tags = await fetch(`${proc.url}/v2/hub/team/app/tags/list`);
+  t.deepEqual(await tags.json(), { name: 'team/app', tags: ['v1'] });
+
+  counter.failWith = 429;
+  await sleep(1500);
+  const stale = await fetch(`${proc.url}/v2/hub/team/app/manifests/v1`, { method: 'HEAD' });
+  t.is(stale.status, 200);
+  t.is(stale.headers.get('docker-content-digest'), image.index.digest);
+  t.is(stale.headers.get('x-artifact-cache'), 'STALE');
+  const missing = await fetch(`${proc.url}/v2/hub/team/app/manifests/v9`);
+  // Nothing cached to fall back on: the upstream failure, in the registry's words.
+  t.is(missing.status, 502);
+  t.is(((await missing.json()) as { errors: Array<{ code: string }> }).errors[0]?.code, 'UNAVAILABLE');
 });
