@@ -95,13 +95,17 @@ function arch(image: OciImage, name: string) {
   return { manifest, own };
 }
 
-clients.test('skopeo pulls by tag and by digest, OCI and Docker schema-2, multi-arch; unchanged tags cost one HEAD, shared blobs one GET', async (t) => {
+/** The fixture image pushed to a fresh upstream registry under each `image:tag` (`:v2s2` tags in Docker schema 2). */
+async function upstreamWith(t: Teardown, references: readonly string[]) {
   const dir = await tempDir(t, 'aapi-docker-');
   const image = await buildOciImage(join(dir, 'layout'));
   const upstream = await startRegistry(t);
-  await pushImage(image, `${upstream.host}/team/app:v1`);
-  await pushImage(image, `${upstream.host}/team/other:v1`);
-  await pushImage(image, `${upstream.host}/team/app:v2s2`, { format: 'v2s2' });
+  for (const ref of references) await pushImage(image, `${upstream.host}/${ref}`, ref.endsWith(':v2s2') ? { format: 'v2s2' } : {});
+  return { dir, image, upstream };
+}
+
+clients.test('skopeo pulls by tag and by digest, OCI and Docker schema-2, multi-arch; unchanged tags cost one HEAD, shared blobs one GET', async (t) => {
+  const { dir, image, upstream } = await upstreamWith(t, ['team/app:v1', 'team/other:v1', 'team/app:v2s2']);
   const counter = await countingProxy(t, upstream.url);
   const { proc, host } = await proxyFor(t, counter.url);
 
@@ -193,12 +197,8 @@ clients.test('pulls through an upstream that requires token auth, anonymously an
   t.true(tokens.requests.slice(mark).some((r) => r.user === 'puller'));
 });
 
-clients.test('a cached tag keeps serving while the upstream answers 429; ban_tags refuses tags and hides them from tags/list', async (t) => {
-  const dir = await tempDir(t, 'aapi-docker-');
-  const image = await buildOciImage(join(dir, 'layout'));
-  const upstream = await startRegistry(t);
-  await pushImage(image, `${upstream.host}/team/app:v1`);
-  await pushImage(image, `${upstream.host}/team/app:latest`);
+clients.test('a moved tag is fetched again; a cached tag keeps serving while the upstream answers 429; ban_tags refuses tags and hides them from tags/list', async (t) => {
+  const { image, upstream } = await upstreamWith(t, ['team/app:v1', 'team/app:latest']);
   const counter = await countingProxy(t, upstream.url);
   const { proc } = await proxyFor(t, counter.url, 'ban_tags: [latest]');
 
@@ -210,11 +210,21 @@ clients.test('a cached tag keeps serving while the upstream answers 429; ban_tag
   const tags = await fetch(`${proc.url}/v2/hub/team/app/tags/list`);
   t.deepEqual(await tags.json(), { name: 'team/app', tags: ['v1'] });
 
+  // A tag moved upstream: the HEAD sees another digest and the new manifest is fetched.
+  const moved = await buildOciImage(join(await tempDir(t, 'aapi-docker-'), 'layout'), 'v1', ['amd64']);
+  await pushImage(moved, `${upstream.host}/team/app:v1`);
+  await sleep(1500);
+  const gets = counter.count('GET', '/team/app/manifests/v1');
+  const after = await fetch(`${proc.url}/v2/hub/team/app/manifests/v1`);
+  t.is(after.headers.get('docker-content-digest'), moved.index.digest);
+  t.is(sha256(Buffer.from(await after.arrayBuffer())), moved.index.digest);
+  t.is(counter.count('GET', '/team/app/manifests/v1'), gets + 1);
+
   counter.failWith = 429;
   await sleep(1500);
   const stale = await fetch(`${proc.url}/v2/hub/team/app/manifests/v1`, { method: 'HEAD' });
   t.is(stale.status, 200);
-  t.is(stale.headers.get('docker-content-digest'), image.index.digest);
+  t.is(stale.headers.get('docker-content-digest'), moved.index.digest);
   t.is(stale.headers.get('x-artifact-cache'), 'STALE');
   const missing = await fetch(`${proc.url}/v2/hub/team/app/manifests/v9`);
   // Nothing cached to fall back on: the upstream failure, in the registry's words.
