@@ -1,6 +1,8 @@
 import test from 'ava';
+import { execFile } from 'node:child_process';
 import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { startUpstream } from '@artifactapi/plugin-sdk/testkit';
 import { INSTALL_FLAGS, npm, packPackages } from './helpers/packed-packages.js';
 import { REPO_ROOT } from './helpers/paths.js';
@@ -10,6 +12,8 @@ import { tempDir, writeConfig } from './helpers/temp-dir.js';
 // What a plugin author does with nothing but the packed packages and the docs (README.md
 // "Plugins", plugins/_template/README.md): start from the template outside this repository,
 // install the SDK tarball, build, then run a packed host with the plugin installed next to it.
+
+const execFileAsync = promisify(execFile);
 
 test('a plugin made from the template builds against the packed SDK and serves through a packed host', async (t) => {
   t.timeout(240_000, 'packs, three npm installs and a server');
@@ -66,4 +70,14 @@ test('a plugin made from the template builds against the packed SDK and serves t
 
   const health = (await (await fetch(`${proc.url}/health`)).json()) as { plugins: { loaded: string[]; problems: unknown[] } };
   t.deepEqual(health.plugins, { loaded: ['generic', 'example'], problems: [] });
+
+  // The SDK test kit's host, from the packed core, runs the same plugin from its package directory.
+  const script = `
+    import { startPluginHost } from '@artifactapi/core/testing/plugin-host';
+    const host = await startPluginHost({ plugin: ${JSON.stringify(join(hostModules, 'artifactapi-plugin-example'))}, repos: { tools: { type: 'remote', base_url: ${JSON.stringify(upstream.url)} } } });
+    const res = await fetch(host.url + '/api/v1/remote/tools/files/tool-1.0.0.tar.gz');
+    console.log(res.status, await res.text());
+    await host.close();`;
+  const kit = await execFileAsync(process.execPath, ['--input-type=module', '-e', script], { cwd: host });
+  t.is(kit.stdout.trim(), '200 tool bytes');
 });

@@ -13,6 +13,7 @@ export const ERROR_CODES = {
   AAPI_ERR_PATH_DENIED: { status: 403, message: 'Path denied by repository policy: %s' },
   AAPI_ERR_REPO_NOT_FOUND: { status: 404, message: 'No such repository: %s' },
   AAPI_ERR_NOT_FOUND: { status: 404, message: 'Not found: %s' },
+  AAPI_ERR_UPLOAD_UNKNOWN: { status: 404, message: 'No such upload session: %s' },
   AAPI_ERR_METHOD_NOT_ALLOWED: { status: 405, message: 'Method not allowed: %s' },
   AAPI_ERR_RANGE_NOT_SATISFIABLE: { status: 416, message: 'Range not satisfiable: %s' },
   AAPI_ERR_QUARANTINED: { status: 451, message: 'Quarantined: %s' },

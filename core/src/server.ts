@@ -74,6 +74,9 @@ export async function createServer(options: CreateServerOptions): Promise<Artifa
     hot: new HotCache(config.memory_cache),
     pool,
     spoolDir,
+    // Beside the blobs, so replicas sharing an fs volume continue each other's uploads; with S3,
+    // under data_dir (replicas then need a shared data_dir or sticky routing for uploads).
+    uploadDir: join(config.storage.kind === 'fs' ? config.storage.path : config.data_dir, 'uploads'),
     log: logger,
     limits: { maxBodySize: config.upstream.max_body_size, totalSeconds: config.upstream.timeouts.total },
   });

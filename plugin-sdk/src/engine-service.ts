@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { PluginReply, PluginRequest } from './routes.js';
+import type { PublishRequest } from './hosted.js';
 
 /** A repository as the engine service resolves it by name. */
 export interface RepositoryRef {
@@ -87,6 +88,15 @@ export interface EngineService {
   get(repo: string, path: string, request?: ArtifactRequest): Promise<ServedArtifact>;
   /** Stores bytes under a path of a local repository. */
   put(repo: string, path: string, body: Readable, options?: PutOptions): Promise<StoredObject>;
+  /**
+   * A publish that updates an index document (npm publish, twine upload, helm push): stores the
+   * files, then runs the type's `hosted.publish[kind]` task in the worker pool on the current
+   * index and stores its result at `indexPath` as a mutable entry. Publishes of one index run one
+   * at a time across replicas; files come first, so a reader never sees an index naming a missing
+   * file. A task that throws stores no index and removes the files this publish added
+   * (AAPI_ERR_PLUGIN_FAILED; a SyntaxError is AAPI_ERR_REQUEST_INVALID).
+   */
+  publish(repo: string, request: PublishRequest): Promise<{ index: StoredObject; files: StoredObject[] }>;
   /** Removes a path of a local repository; resolves to whether it existed. */
   delete(repo: string, path: string): Promise<boolean>;
   /** Stored objects of a remote or local repository, ordered by path; pass `nextCursor` back for the next page. */

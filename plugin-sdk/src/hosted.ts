@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { HookContext, RewriteResult } from './types.js';
 import type { TaskRef } from './task-ref.js';
+import type { StoredObject } from './engine-service.js';
 
 /** The state of an upload session. */
 export interface UploadSession {
@@ -9,35 +10,73 @@ export interface UploadSession {
   repo: string;
   /** Bytes received so far; the next chunk must start here. */
   size: number;
-  /** ms since epoch; sessions idle longer than the core's limit are deleted. */
+  /** ms since epoch. */
+  createdAt: number;
+  /** ms since epoch of the last chunk; sessions idle longer than the core's limit (one hour) are deleted. */
   updatedAt: number;
 }
 
 /**
  * Upload sessions of local repositories: chunked and resumable (docker's POST / PATCH / PUT
- * uploads). Bytes are kept by the core, never in plugin memory; `commit` verifies the digest and
- * stores the result like a `put`.
+ * uploads, or any protocol that sends a file in parts). Bytes are kept by the core, never in
+ * plugin memory, and any replica can continue a session another one started. Only repositories
+ * whose type sets `hosted.uploadSessions` have them (else AAPI_ERR_METHOD_NOT_ALLOWED).
+ * An unknown, finished, cancelled or expired session id throws AAPI_ERR_UPLOAD_UNKNOWN (404;
+ * docker's BLOB_UPLOAD_UNKNOWN), except in `status` and `cancel`.
  */
 export interface UploadSessions {
+  /** Opens an empty session. */
   start(repo: string): Promise<UploadSession>;
   /** The session, or undefined when it does not exist (finished, cancelled, expired). */
   status(repo: string, id: string): Promise<UploadSession | undefined>;
   /**
-   * Appends a chunk. `offset`, when given, must equal the session's size (else
-   * AAPI_ERR_RANGE_NOT_SATISFIABLE: docker's 416). A body without length streams until its end.
+   * Appends a chunk and resolves to the session after it. `offset`, when given, must equal the
+   * session's size, else AAPI_ERR_RANGE_NOT_SATISFIABLE (416; docker's RANGE_INVALID) and nothing
+   * is written. `length`, when given, must match the body (else AAPI_ERR_REQUEST_INVALID). A body
+   * without length streams until its end. A chunk cut short leaves the session where it was.
    */
   append(repo: string, id: string, body: Readable, options?: { offset?: number; length?: number }): Promise<UploadSession>;
-  /** Verifies the bytes against `sha256` and stores them at `path` (atomically); the session ends. */
-  commit(repo: string, id: string, path: string, options: { sha256: string; contentType?: string }): Promise<{ size: number }>;
+  /**
+   * Verifies the whole upload against `sha256` (lower-case hex) and stores it at `path` like a
+   * `put` (content-addressed, on every replica); the session ends. A mismatch stores nothing,
+   * deletes the bytes, ends the session and throws AAPI_ERR_CHECKSUM_MISMATCH (docker's
+   * DIGEST_INVALID). Other failures (storage down) keep the session for a retry.
+   */
+  commit(repo: string, id: string, path: string, options: { sha256: string; contentType?: string }): Promise<StoredObject>;
+  /** Ends a session and deletes its bytes; resolves to whether it existed. */
   cancel(repo: string, id: string): Promise<boolean>;
 }
 
-/** What a publish task receives: the index document as stored (absent for a first publish) and the published bytes' facts. */
+/** A file a publish stores, as the publish task sees it (stored and verified before the task runs). */
+export interface PublishedFile {
+  path: string;
+  size: number;
+  /** Lower-case hex sha256 of the stored bytes. */
+  sha256: string;
+}
+
+/**
+ * What a publish task receives: the index document as stored (absent for a first publish), the
+ * publish request's document, and the files the publish stored.
+ */
 export interface PublishInput {
   index?: Uint8Array;
   /** The publish request's document (npm's publish body, a twine form's fields…), as the plugin's route collected it. */
   request: Uint8Array;
+  files: PublishedFile[];
   ctx: { repo: string; path: string; options: Record<string, unknown> };
+}
+
+/** A publish to a local repository through `EngineService.publish`. */
+export interface PublishRequest {
+  /** The index kind: a key of `hosted.publish`, whose task computes the new index document. */
+  kind: string;
+  /** Where the index document is stored (a mutable entry). */
+  indexPath: string;
+  /** Passed to the task as `PublishInput.request`. */
+  request: Uint8Array;
+  /** Stored (and verified when `sha256` is given) before the task runs. */
+  files?: readonly { path: string; body: Readable; sha256?: string; contentType?: string; length?: number }[];
 }
 
 /**

@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events';
+import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import type { Classification, PluginLogger } from '@artifactapi/plugin-sdk';
+import type { Classification, PluginLogger, PublishRequest } from '@artifactapi/plugin-sdk';
 import type { Coordinator } from '../coord/coordinator.js';
 import { AapiError } from '../errors.js';
 import type { CacheEntry, MetadataStore } from '../metadata/metadata-store.js';
@@ -22,6 +23,8 @@ import type { Served } from './served.js';
 import { SingleFlight } from './single-flight.js';
 import { UpstreamExchange } from './upstream-exchange.js';
 import { UpstreamTokens } from './upstream-tokens.js';
+import { UploadStore } from './upload-store.js';
+import { HostedPublish } from './hosted-publish.js';
 
 /** The engine logs through the same narrow interface plugins get. */
 export type EngineLogger = PluginLogger;
@@ -37,6 +40,10 @@ export interface EngineDeps {
   /** Local directory for spool files when the blob store has no local temp file. */
   spoolDir: string;
   log: EngineLogger;
+  /** Where upload sessions spool their bytes; replicas that share storage must share it. Default `<spoolDir>/uploads`. */
+  uploadDir?: string;
+  /** How long an upload session may sit idle before it expires (default one hour). */
+  uploadIdleMs?: number;
   /** Defaults for the download limits a repository does not set itself (`upstream.*`). */
   limits?: { maxBodySize?: number; totalSeconds?: number };
 }
@@ -56,6 +63,9 @@ export class Engine {
   private readonly documents: IndexDocuments;
   private readonly writes: LocalWrites;
   private readonly admin: CacheAdmin;
+  private readonly publishes: HostedPublish;
+  /** Chunked upload sessions of local repositories. */
+  readonly uploads: UploadStore;
 
   constructor(private readonly deps: EngineDeps) {
     setMaxListeners(0, this.stopping.signal); // one listener per download in flight
@@ -73,17 +83,27 @@ export class Engine {
     this.flights = new SingleFlight(this.entries, lock, exchange.run, log);
     this.documents = new IndexDocuments(deps.pool, this);
     this.writes = new LocalWrites({ blobs, spoolDir: deps.spoolDir, entries: this.entries });
+    this.uploads = new UploadStore({
+      coord,
+      dir: deps.uploadDir ?? join(deps.spoolDir, 'uploads'),
+      put: (repo, path, body, options) => this.writes.put(repo, path, body, options),
+      log,
+      ...(deps.uploadIdleMs !== undefined ? { idleMs: deps.uploadIdleMs } : {}),
+    });
+    this.publishes = new HostedPublish({ coord, pool: deps.pool, entries: this.entries, writes: this.writes });
     this.admin = new CacheAdmin({ meta, entries: this.entries, lock, invalidation: this.invalidation, hot });
   }
 
   /** Subscribes to invalidations from other replicas (retried in the background while the coordinator is down). */
   async start(): Promise<void> {
     await this.invalidation.start();
+    await this.uploads.start();
   }
 
   /** Stops listening for invalidations and abandons downloads in flight (the HTTP side has closed by now). */
   async stop(): Promise<void> {
     this.stopping.abort(new AapiError('AAPI_ERR_SHUTTING_DOWN', 'download abandoned'));
+    this.uploads.stop();
     await this.invalidation.stop();
   }
 
@@ -164,6 +184,11 @@ export class Engine {
   /** Stores an upload to a local repository under the key a GET of the same path reads. */
   put(repo: RepoRuntime, requestPath: string, body: Readable, options: PutOptions): Promise<CacheEntry> {
     return this.writes.put(repo, requestPath, body, options);
+  }
+
+  /** A publish that stores files and the index document the plugin's publish task makes of them. */
+  publish(repo: RepoRuntime, request: PublishRequest): Promise<{ index: CacheEntry; files: CacheEntry[] }> {
+    return this.publishes.publish(repo, request);
   }
 
   /** Removes a path of a local repository (any spelling a GET accepts); resolves to whether it existed. */

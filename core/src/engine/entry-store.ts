@@ -35,6 +35,15 @@ export class EntryStore {
     return entry;
   }
 
+  /** The entry as the metadata store has it now, bypassing memory (for read-modify-write under a lock). */
+  async current(repo: string, path: string): Promise<CacheEntry | undefined> {
+    try {
+      return await this.meta.get(repo, path);
+    } catch (err) {
+      throw backendError('AAPI_ERR_METADATA_UNAVAILABLE', err);
+    }
+  }
+
   /** The entry as the metadata store has it now, bypassing memory; undefined when it cannot say. */
   async reread(repo: string, path: string): Promise<CacheEntry | undefined> {
     const fresh = await this.meta.get(repo, path).catch(() => undefined);

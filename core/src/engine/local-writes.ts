@@ -13,6 +13,8 @@ export interface PutOptions {
   sha256?: string;
   contentType?: string;
   length?: number;
+  /** Records the entry as mutable (an index document) whatever `isReference` says. */
+  mutable?: boolean;
 }
 
 /**
@@ -50,7 +52,7 @@ export class LocalWrites {
     let entry: CacheEntry;
     try {
       const download = await storeDownload(this.deps, repo, path, verdict, upload);
-      entry = { ...(await download.stored), upstreamEtag: null, upstreamLastModified: null, mutable: repo.isReference(path) };
+      entry = { ...(await download.stored), upstreamEtag: null, upstreamLastModified: null, mutable: options.mutable ?? repo.isReference(path) };
     } catch (err) {
       throw uploadError(err);
     }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import type { MergeDocument, MergeInput, RewriteResult } from '@artifactapi/plugin-sdk';
+import type { MergeDocument, MergeInput, PublishRequest, RewriteResult, UploadSessions } from '@artifactapi/plugin-sdk';
 import type { VirtualConfig } from '../config/types.js';
 import { AapiError, isAapiError } from '../errors.js';
 import type { CacheEntry } from '../metadata/metadata-store.js';
@@ -9,6 +9,7 @@ import type { Engine } from './engine.js';
 import type { RequestView } from './index-documents.js';
 import type { PutOptions } from './local-writes.js';
 import type { RepoRuntime } from './repo-runtime.js';
+import { repositoryUploads } from './repository-uploads.js';
 import type { Served } from './served.js';
 
 /** A repository found by name: one with its own storage, or a virtual one over its members (in order). */
@@ -29,6 +30,9 @@ const MAX_MERGE_DOCUMENT = 64 * 1024 * 1024;
  * document's index kind. HTTP routes and plugin routes are both thin adapters over this.
  */
 export class RepositoryService {
+  /** Upload sessions of local repositories, by repository name (the SDK's `ctx.uploads`). */
+  readonly uploads: UploadSessions = repositoryUploads(this);
+
   constructor(
     readonly engine: Engine,
     private readonly repos: ReadonlyMap<string, RepoRuntime>,
@@ -74,6 +78,10 @@ export class RepositoryService {
 
   put(repo: string, path: string, body: Readable, options: PutOptions = {}): Promise<CacheEntry> {
     return this.engine.put(this.local(repo, 'PUT'), path, body, options);
+  }
+
+  publish(repo: string, request: PublishRequest): Promise<{ index: CacheEntry; files: CacheEntry[] }> {
+    return this.engine.publish(this.local(repo, 'publish'), request);
   }
 
   delete(repo: string, path: string): Promise<boolean> {

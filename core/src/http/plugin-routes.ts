@@ -8,12 +8,10 @@ import type {
   RouteScope,
   RoutesContext,
   ServedArtifact,
-  StoredObject,
-  UploadSessions,
 } from '@artifactapi/plugin-sdk';
 import { readServed, type Served } from '../engine/index.js';
 import { AapiError } from '../errors.js';
-import type { CacheEntry } from '../metadata/metadata-store.js';
+import { storedObject } from '../engine/stored-object.js';
 import type { LoadedPlugin } from '../plugins/index.js';
 import { isAdmin } from './auth.js';
 import { publicBase } from './public-base.js';
@@ -61,7 +59,7 @@ export async function mountPluginRoutes(app: FastifyInstance, loaded: LoadedPlug
     };
     const routesCtx: RoutesContext = {
       engine: engineService(ctx),
-      uploads: unsupportedUploads,
+      uploads: ctx.service.uploads,
       log: ctx.logger.child({ plugin: loaded.type }),
       publicOrigin: (request) => publicBase(unwrap(request).request, ctx.config.public_url),
       isAdmin: (request) => isAdmin(unwrap(request).request, ctx.config.auth.admin_token),
@@ -98,6 +96,10 @@ function engineService(ctx: ServerContext): EngineService {
       });
     },
     put: async (repo, path, body, options = {}) => storedObject(await service.put(repo, path, body, options)),
+    async publish(repo, request) {
+      const { index, files } = await service.publish(repo, request);
+      return { index: storedObject(index), files: files.map(storedObject) };
+    },
     delete: (repo, path) => service.delete(repo, path),
     async list(repo, options = {}) {
       const page = await service.list(repo, options);
@@ -112,24 +114,6 @@ function engineService(ctx: ServerContext): EngineService {
     read: (served: ServedArtifact, maxBytes = DEFAULT_READ_LIMIT) => readServed(served as Served, maxBytes),
   };
 }
-
-function storedObject(entry: CacheEntry): StoredObject {
-  return {
-    path: entry.path,
-    size: entry.size,
-    digest: `sha256:${entry.digest}`,
-    contentType: entry.contentType,
-    storedAt: entry.storedAt,
-    expiresAt: entry.expiresAt,
-    mutable: entry.mutable,
-  };
-}
-
-/** Upload sessions are declared by the SDK; the core does not keep them yet (see ARCHITECTURE.md). */
-const unsupported = async (): Promise<never> => {
-  throw new AapiError('AAPI_ERR_METHOD_NOT_ALLOWED', 'upload sessions are not supported by this ArtifactAPI yet');
-};
-const unsupportedUploads: UploadSessions = { start: unsupported, status: unsupported, append: unsupported, commit: unsupported, cancel: unsupported };
 
 function wrapRequest(request: FastifyRequest, reply: FastifyReply): PluginRequest {
   const query: Record<string, string | undefined> = {};

@@ -33,6 +33,11 @@ export class PluginRegistry {
     return registry;
   }
 
+  /** The built-in types plus `plugins`, loaded by the caller (the plugin test host). */
+  static async of(plugins: readonly LoadedPlugin[]): Promise<PluginRegistry> {
+    return new PluginRegistry([...(await builtinPlugins()), ...plugins], []);
+  }
+
   /**
    * Logs each problem with `log.error` and each loaded plugin with `log.info`. `serve` discovers
    * plugins before its logger exists (the config names the log level) and reports them again then.

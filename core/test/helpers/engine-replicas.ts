@@ -22,14 +22,22 @@ interface Teardown {
 export interface EngineReplica {
   engine: Engine;
   service: RepositoryService;
+  /** The shared data directory (blobs/, meta.db, uploads/). */
+  dataDir: string;
 }
 
 /**
  * Two engines sharing one blob directory, one SQLite file and one in-process coordinator, as two
  * replicas share S3, PostgreSQL and Redis: what one writes or evicts, the other must see.
- * `plugins` adds package types beside `generic` (apiVersion 2 definitions).
+ * `plugins` adds package types beside `generic` (apiVersion 2 definitions); `uploadIdleMs`
+ * shortens upload sessions' idle limit.
  */
-export async function engineReplicas(t: Teardown, yaml: string, plugins: PluginDefinition[] = []): Promise<[EngineReplica, EngineReplica]> {
+export async function engineReplicas(
+  t: Teardown,
+  yaml: string,
+  plugins: PluginDefinition[] = [],
+  options: { uploadIdleMs?: number } = {},
+): Promise<[EngineReplica, EngineReplica]> {
   const dir = await mkdtemp(join(tmpdir(), 'aapi-replicas-'));
   const config = parseConfig(yaml, { dataDir: dir, env: {} });
   const log = pino({ level: process.env.AAPI_TEST_LOG ?? 'silent' });
@@ -41,7 +49,7 @@ export async function engineReplicas(t: Teardown, yaml: string, plugins: PluginD
   const replica = async (): Promise<EngineReplica> => {
     const upstream = new UpstreamClient(config.upstream, {});
     const pool = new WorkerPool({ size: 1 });
-    const engine = new Engine({ blobs, meta, coord, upstream, hot: new HotCache(config.memory_cache), pool, spoolDir: dir, log });
+    const engine = new Engine({ blobs, meta, coord, upstream, hot: new HotCache(config.memory_cache), pool, spoolDir: dir, log, ...options });
     await engine.start();
     const repos = new Map(Object.values(config.remotes).map((r) => [r.name, new RepoRuntime(r, types.get(r.package)!, log)]));
     const virtuals = new Map(Object.values(config.virtuals).map((v) => [v.name, v]));
@@ -50,7 +58,7 @@ export async function engineReplicas(t: Teardown, yaml: string, plugins: PluginD
       await upstream.close();
       await pool.close();
     });
-    return { engine, service: new RepositoryService(engine, repos, virtuals) };
+    return { engine, service: new RepositoryService(engine, repos, virtuals), dataDir: dir };
   };
   const pair: [EngineReplica, EngineReplica] = [await replica(), await replica()];
   t.teardown(async () => {
