@@ -58,15 +58,16 @@ async function countingProxy(t: Teardown, target: string): Promise<CountingProxy
   return proxy;
 }
 
+/** Two remotes of the same upstream, `hub` and `mirror`, with a one-second tag TTL. */
 function dockerConfig(baseUrl: string, extra = ''): string {
-  return `
-remotes:
-  hub:
+  const remote = (name: string) => `
+  ${name}:
     type: remote
     package: docker
     base_url: ${baseUrl}
     cache: { mutable_ttl: 1 }
-${extra.replace(/^/gm, '    ')}
+${extra.replace(/^/gm, '    ')}`;
+  return `remotes:${remote('hub')}${remote('mirror')}
 `;
 }
 
@@ -145,6 +146,11 @@ clients.test('skopeo pulls by tag and by digest, OCI and Docker schema-2, multi-
   const blobGets = counter.requests.filter((r) => r.startsWith('GET ') && r.includes('/blobs/')).length;
   await pull(`${host}/hub/team/other:v1`, join(dir, 'pull-other'), ['--override-arch', 'arm64']);
   t.is(counter.requests.filter((r) => r.startsWith('GET ') && r.includes('/blobs/')).length, blobGets, 'blobs shared across images are fetched once');
+  // Another remote repository of the product: the stored layers are reused, not fetched again.
+  const out5 = join(dir, 'pull-mirror');
+  await pull(`${host}/mirror/team/app:v1`, out5, ['--override-arch', 'arm64']);
+  await assertBlobs(t, out5, [image.sharedLayer.digest, arm.own.layer.digest, arm.own.config.digest]);
+  t.is(counter.requests.filter((r) => r.startsWith('GET ') && r.includes('/blobs/')).length, blobGets, 'blobs shared across repositories are fetched once');
 
   // Docker schema-2 (a manifest list of schema-2 manifests).
   const out3 = join(dir, 'pull-v2s2');

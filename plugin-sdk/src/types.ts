@@ -46,6 +46,12 @@ export interface Classification {
    * to the GET. For upstreams that count GETs (Docker Hub's rate limit).
    */
   revalidate?: { method: 'HEAD'; digestHeader: string };
+  /**
+   * With a sha256 `expectedDigest`: when the blob store already holds bytes of that digest (stored
+   * for any repository), they are served without an upstream request, since the digest names them
+   * exactly (docker layers two remote repositories share). Default false.
+   */
+  sharedByDigest?: boolean;
 }
 
 /** The repository a hook is called for, as configured by the operator. */

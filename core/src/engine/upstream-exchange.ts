@@ -37,6 +37,7 @@ export class UpstreamExchange {
 
   readonly run = async (flight: Flight, repo: RepoRuntime, path: string, verdict: Classification, stale: CacheEntry | undefined): Promise<void> => {
     const { deps } = this;
+    if (!stale && (await this.reuseStored(flight, repo, path, verdict))) return;
     const url = repo.upstreamUrl(path);
     const headers: Record<string, string> = { ...repo.upstreamHeaders(path), 'accept-encoding': 'identity' };
     if (stale && repo.config.check_mutable_updates && verdict.revalidate?.method === 'HEAD') {
@@ -72,6 +73,36 @@ export class UpstreamExchange {
     }
     await this.store(flight, repo, path, verdict, res, url);
   };
+
+  /**
+   * `sharedByDigest`: bytes the path's sha256 names that are already stored (for any repository)
+   * become this path's entry with no upstream request; true when the flight is settled.
+   */
+  private async reuseStored(flight: Flight, repo: RepoRuntime, path: string, verdict: Classification): Promise<boolean> {
+    const expected = verdict.expectedDigest;
+    if (!verdict.sharedByDigest || expected?.algorithm !== 'sha256') return false;
+    const digest = expected.hex.toLowerCase();
+    const stat = await this.deps.blobs.stat(digest).catch(() => undefined);
+    if (!stat) return false;
+    const now = Date.now();
+    const mutable = verdict.cache === 'mutable';
+    const entry: CacheEntry = {
+      repo: repo.name,
+      path: verdict.cacheKey ?? path,
+      digest,
+      size: stat.size,
+      contentType: servedContentType(undefined, verdict.contentType),
+      upstreamEtag: null,
+      upstreamLastModified: null,
+      storedAt: now,
+      expiresAt: repo.expiryFor(mutable, now),
+      mutable,
+      verified: true,
+    };
+    await this.deps.entries.record(entry);
+    flight.resolve({ kind: 'entry', entry, cache: 'HIT', source: 'cache' });
+    return true;
+  }
 
   /**
    * The plugin's HEAD revalidation: an unchanged digest keeps the stale copy (no GET), an

@@ -54,7 +54,7 @@ export function classifyPath(path: string, ctx: HookContext): Classification {
   }
   const digest = parseDigest(route.reference);
   const expected = digest.algorithm === 'sha256' || digest.algorithm === 'sha512' ? { expectedDigest: { algorithm: digest.algorithm, hex: digest.hex } } : {};
-  if (route.kind === 'blob') return { cache: 'immutable', ...expected, cacheKey: `_blobs/${route.reference}` };
+  if (route.kind === 'blob') return { cache: 'immutable', ...expected, cacheKey: `_blobs/${route.reference}`, sharedByDigest: true };
   return { cache: 'immutable', ...expected };
 }
 
