@@ -216,6 +216,22 @@ clients.test('a moved tag is fetched again; a cached tag keeps serving while the
   const tags = await fetch(`${proc.url}/v2/hub/team/app/tags/list`);
   t.deepEqual(await tags.json(), { name: 'team/app', tags: ['v1'] });
 
+  // ?ns= (containerd's mirror requests) is accepted; blobs answer Range and HEAD with their digest.
+  const withNs = await fetch(`${proc.url}/v2/hub/team/app/manifests/v1?ns=docker.io`, { method: 'HEAD' });
+  t.is(withNs.status, 200);
+  t.is(withNs.headers.get('docker-content-digest'), image.index.digest);
+  const layer = image.sharedLayer.digest;
+  const ranged = await fetch(`${proc.url}/v2/hub/team/app/blobs/${layer}`, { headers: { range: 'bytes=0-9' } });
+  t.is(ranged.status, 206);
+  t.is((await ranged.arrayBuffer()).byteLength, 10);
+  const blobHead = await fetch(`${proc.url}/v2/hub/team/app/blobs/${layer}`, { method: 'HEAD' });
+  t.is(blobHead.status, 200);
+  t.is(blobHead.headers.get('docker-content-digest'), layer);
+  t.is(blobHead.headers.get('content-length'), String(image.sharedLayer.size));
+  const badDigest = await fetch(`${proc.url}/v2/hub/team/app/blobs/sha256:nothex`);
+  t.is(badDigest.status, 400);
+  t.is(((await badDigest.json()) as { errors: Array<{ code: string }> }).errors[0]?.code, 'DIGEST_INVALID');
+
   // A tag moved upstream: the HEAD sees another digest and the new manifest is fetched.
   const moved = await buildOciImage(join(await tempDir(t, 'aapi-docker-'), 'layout'), 'v1', ['amd64']);
   await pushImage(moved, `${upstream.host}/team/app:v1`);
