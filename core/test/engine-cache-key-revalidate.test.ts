@@ -27,14 +27,14 @@ async function host(t: ExecutionContext, files: Record<string, string | { body: 
   for (const [path, file] of Object.entries(files)) upstream.setFile(path, typeof file === 'string' ? file : { ...file, etag: null });
   const running = await startPluginHost({
     plugin,
-    repos: { one: { type: 'remote', base_url: upstream.url, cache: { mutable_ttl: 1 } }, two: { type: 'remote', base_url: upstream.url } },
+    repos: { one: { type: 'remote', base_url: upstream.url, cache: { mutable_ttl: 1 } }, two: { type: 'remote', base_url: upstream.url }, mine: { type: 'local' } },
   });
   t.teardown(async () => {
     await running.close();
     await upstream.close();
   });
-  const get = async (repo: string, path: string, method = 'GET') => {
-    const res = await fetch(`${running.url}/api/v1/remote/${repo}/${path}`, { method });
+  const get = async (repo: string, path: string, method = 'GET', body?: string) => {
+    const res = await fetch(`${running.url}/api/v1/remote/${repo}/${path}`, { method, body, headers: { authorization: `Bearer ${running.adminToken}` } });
     return { status: res.status, cache: res.headers.get('x-artifact-cache'), body: await res.text() };
   };
   return { upstream, get };
@@ -65,4 +65,13 @@ test('revalidate HEAD: an unchanged digest costs one HEAD and no GET; a changed 
   t.like(await get('one', 'ref/latest'), { cache: 'MISS', body: v2 });
   t.is(upstream.hits('/ref/latest', 'GET'), 2);
   t.is(upstream.hits('/ref/latest', 'HEAD'), 2);
+});
+
+test('a local repository stores an upload under its cacheKey: every path naming it reads it, and a delete removes it', async (t) => {
+  const hex = sha256('pushed');
+  const { get } = await host(t, {});
+  t.is((await get('mine', `obj/a/${hex}`, 'PUT', 'pushed')).status, 201);
+  t.like(await get('mine', `obj/b/${hex}`), { status: 200, body: 'pushed' });
+  t.is((await get('mine', `obj/b/${hex}`, 'DELETE')).status, 204);
+  t.is((await get('mine', `obj/a/${hex}`)).status, 404);
 });
