@@ -60,3 +60,27 @@ test('the token is cached per scope and shared with the other replica', async (t
   t.is(issued(), 1, 'replica B used the token replica A obtained');
   t.deepEqual(upstream.requests.filter((r) => r.path === '/img/b.bin').map((r) => r.headers.authorization), ['Bearer tok-img'], 'no 401 round trip');
 });
+
+test('a token realm that went down leaves the stale copy serving, not a plugin failure', async (t) => {
+  const upstream = await startUpstream();
+  const realm = await startUpstream();
+  t.teardown(() => upstream.close());
+  realm.setHandler('/token', (_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token: 'tok-img', expires_in: 1 }));
+  });
+  upstream.setHandler('/img/tag', (req, res) => {
+    if (req.headers.authorization !== 'Bearer tok-img') {
+      res.writeHead(401, { 'www-authenticate': `Bearer realm="${realm.url}/token",service="test"` }).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': '3' }).end('tag');
+  });
+  const mutable: PluginDefinition = { ...tokened, type: 'tokened-mutable', classify: () => ({ cache: 'mutable' }) };
+  const [a] = await engineReplicas(t, `remotes:\n  reg: { type: remote, package: tokened-mutable, base_url: ${upstream.url}, cache: { mutable_ttl: 1 } }\n`, [mutable]);
+  t.is(await servedText(await a.service.get(a.service.resolve('reg')!, 'img/tag')), 'tag');
+  await realm.close();
+  await new Promise((resolve) => setTimeout(resolve, 1300));
+  const stale = await a.service.get(a.service.resolve('reg')!, 'img/tag');
+  t.is(stale.cache, 'STALE');
+  t.is(await servedText(stale), 'tag');
+});

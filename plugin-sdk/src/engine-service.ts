@@ -11,6 +11,10 @@ export interface RepositoryRef {
   package: string;
   /** Member names in the order they are tried (virtual repositories only). */
   members?: readonly string[];
+  /** Upstream base URL without a trailing slash (remote repositories; empty otherwise). */
+  baseUrl: string;
+  /** The plugin's keys of the repository's config block, as hooks see them in `RepoInfo.options`. */
+  options: Readonly<Record<string, unknown>>;
 }
 
 /** What the engine answers for a path; its body stays with the core until `send` or `read`. */

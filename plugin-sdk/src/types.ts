@@ -32,6 +32,26 @@ export interface Classification {
   contentType?: string;
   /** Why a path is denied; shown to the client. */
   reason?: string;
+  /**
+   * The key the path's entry is stored and single-flighted under, when it differs from the path
+   * the upstream URL is built from (docker blobs: `blobs/sha256:…` for every image that shares the
+   * layer, so one upstream fetch serves them all). Default: the path. Keys share the path space:
+   * pick them so they never collide with another path.
+   */
+  cacheKey?: string;
+  /**
+   * Revalidates an expired copy with a HEAD instead of a conditional GET: the upstream's
+   * `digestHeader` (e.g. `docker-content-digest`) holds `sha256:<hex>` of the body, and when it
+   * names the stored bytes the copy is kept with no GET. A changed or missing value falls back
+   * to the GET. For upstreams that count GETs (Docker Hub's rate limit).
+   */
+  revalidate?: { method: 'HEAD'; digestHeader: string };
+  /**
+   * With a sha256 `expectedDigest`: when the blob store already holds bytes of that digest (stored
+   * for any repository), they are served without an upstream request, since the digest names them
+   * exactly (docker layers two remote repositories share). Default false.
+   */
+  sharedByDigest?: boolean;
 }
 
 /** The repository a hook is called for, as configured by the operator. */

@@ -127,7 +127,7 @@ export class Engine {
     const path = repo.canonicalPath(requestPath);
     const verdict = repo.classify(path);
     if (verdict.cache === 'deny' || isRewrittenIndex(repo, verdict)) return undefined;
-    const entry = this.entries.hotEntry(repo.name, path);
+    const entry = this.entries.hotEntry(repo.name, entryKey(path, verdict));
     if (!entry || !isFresh(repo, entry)) return undefined;
     if (!entry.verified && this.documents.hasIndexCheck(repo, path)) return undefined;
     const bytes = this.entries.hotBytes(entry.digest);
@@ -145,7 +145,7 @@ export class Engine {
     if (isRewrittenIndex(repo, verdict)) {
       return this.documents.serve(repo, path, verdict, request);
     }
-    let entry = await this.entries.lookup(repo.name, path);
+    let entry = await this.entries.lookup(repo.name, entryKey(path, verdict));
     if (entry && isFresh(repo, entry) && !entry.verified && this.documents.hasIndexCheck(repo, path)) {
       entry = await recheckAgainstIndex({ ...this.deps, documents: this.documents, entries: this.entries }, repo, path, verdict, entry);
     }
@@ -205,6 +205,11 @@ export class Engine {
   async evict(repo: RepoRuntime, target: { path: string } | { prefix: string }): Promise<number> {
     return 'path' in target ? this.admin.evictPath(repo, target.path) : this.admin.evictPrefix(repo, target.prefix);
   }
+}
+
+/** The key a path's entry is stored and single-flighted under: the plugin's `cacheKey`, else the path. */
+export function entryKey(path: string, verdict: Classification): string {
+  return verdict.cacheKey ?? path;
 }
 
 /** An index document the plugin rewrites for each client, rather than an artifact served as stored. */

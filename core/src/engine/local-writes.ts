@@ -39,6 +39,8 @@ export class LocalWrites {
     const verdict: Classification = {
       cache: 'immutable',
       expectedDigest: options.sha256 ? { algorithm: 'sha256', hex: options.sha256.toLowerCase() } : undefined,
+      // Stored under the key a GET looks up (the plugin's cacheKey, else the path).
+      ...(denied.cacheKey !== undefined ? { cacheKey: denied.cacheKey } : {}),
     };
     const upload: UpstreamResponse = {
       status: 200,
@@ -63,7 +65,7 @@ export class LocalWrites {
   /** Removes a path (any spelling a GET accepts); resolves to whether it existed. */
   async delete(repo: RepoRuntime, requestPath: string): Promise<boolean> {
     const path = repo.canonicalPath(requestPath);
-    const entry = await this.deps.entries.lookup(repo.name, path);
+    const entry = await this.deps.entries.lookup(repo.name, repo.classify(path).cacheKey ?? path);
     if (!entry) return false;
     await this.deps.entries.forget(entry);
     return true;

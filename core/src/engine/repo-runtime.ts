@@ -1,7 +1,7 @@
 import type { Classification, HookContext, UpstreamAuthContext, UpstreamAuthRequest, UpstreamToken } from '@artifactapi/plugin-sdk';
 import type { CorePlugin } from '../plugins/plugin-defaults.js';
 import type { RepoConfig } from '../config/types.js';
-import { AapiError } from '../errors.js';
+import { AapiError, isAapiError } from '../errors.js';
 import { RepoPolicy } from './policy.js';
 import { portOf } from '../upstream/index.js';
 import { assertSameOrigin } from './path.js';
@@ -84,6 +84,8 @@ export class RepoRuntime {
     try {
       return await this.plugin.upstreamAuth.authenticate(request, ctx);
     } catch (err) {
+      // The realm's own failure (unreachable, timed out, too large) through ctx.fetch is the upstream's, not the plugin's: a stale copy may still serve.
+      if (isAapiError(err)) throw err;
       throw new AapiError('AAPI_ERR_PLUGIN_FAILED', `${this.plugin.type}.upstreamAuth.authenticate: ${(err as Error).message}`, { cause: err });
     }
   }

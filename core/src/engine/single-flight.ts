@@ -29,7 +29,7 @@ export class SingleFlight {
 
   /** Joins the flight for (repo, path), starting it if there is none. `stale` is the expired entry, if any. */
   join(repo: RepoRuntime, path: string, verdict: Classification, stale: CacheEntry | undefined): Promise<FlightOutcome> {
-    const key = HotCache.key(repo.name, path);
+    const key = HotCache.key(repo.name, verdict.cacheKey ?? path);
     let flight = this.flights.get(key);
     if (!flight) {
       const started = new Flight(() => {
@@ -56,7 +56,7 @@ export class SingleFlight {
       }
       // Another replica is fetching: wait for it, then serve what it stored.
       if (!(await this.lock.waitForOtherReplica(key))) break;
-      const fresh = await this.entries.reread(repo.name, path);
+      const fresh = await this.entries.reread(repo.name, verdict.cacheKey ?? path);
       if (fresh && fresh.storedAt > (stale?.storedAt ?? 0)) {
         return flight.resolve({ kind: 'entry', entry: fresh, cache: 'HIT', source: 'cache' });
       }

@@ -37,9 +37,13 @@ export class UpstreamExchange {
 
   readonly run = async (flight: Flight, repo: RepoRuntime, path: string, verdict: Classification, stale: CacheEntry | undefined): Promise<void> => {
     const { deps } = this;
+    if (!stale && (await this.reuseStored(flight, repo, path, verdict))) return;
     const url = repo.upstreamUrl(path);
     const headers: Record<string, string> = { ...repo.upstreamHeaders(path), 'accept-encoding': 'identity' };
-    if (stale && repo.config.check_mutable_updates) {
+    if (stale && repo.config.check_mutable_updates && verdict.revalidate?.method === 'HEAD') {
+      const kept = await this.revalidateWithHead(flight, repo, path, url, headers, verdict.revalidate.digestHeader, stale);
+      if (kept) return;
+    } else if (stale && repo.config.check_mutable_updates) {
       if (stale.upstreamEtag) headers['if-none-match'] = stale.upstreamEtag;
       if (stale.upstreamLastModified) headers['if-modified-since'] = stale.upstreamLastModified;
     }
@@ -58,7 +62,7 @@ export class UpstreamExchange {
     }
     if (status === 404 || status === 410) {
       if (stale) await deps.entries.forget(stale);
-      await deps.lock.rememberMissing(HotCache.key(repo.name, path), repo.config.cache.negative_ttl);
+      await deps.lock.rememberMissing(HotCache.key(repo.name, verdict.cacheKey ?? path), repo.config.cache.negative_ttl);
       throw new AapiError('AAPI_ERR_NOT_FOUND', `${repo.name}/${path} (upstream answered ${status})`, { upstreamStatus: status });
     }
     if (status !== 200) {
@@ -71,14 +75,81 @@ export class UpstreamExchange {
   };
 
   /**
+   * `sharedByDigest`: bytes the path's sha256 names that are already stored (for any repository)
+   * become this path's entry with no upstream request; true when the flight is settled.
+   */
+  private async reuseStored(flight: Flight, repo: RepoRuntime, path: string, verdict: Classification): Promise<boolean> {
+    const expected = verdict.expectedDigest;
+    if (!verdict.sharedByDigest || expected?.algorithm !== 'sha256') return false;
+    const digest = expected.hex.toLowerCase();
+    const stat = await this.deps.blobs.stat(digest).catch(() => undefined);
+    if (!stat) return false;
+    const now = Date.now();
+    const mutable = verdict.cache === 'mutable';
+    const entry: CacheEntry = {
+      repo: repo.name,
+      path: verdict.cacheKey ?? path,
+      digest,
+      size: stat.size,
+      contentType: servedContentType(undefined, verdict.contentType),
+      upstreamEtag: null,
+      upstreamLastModified: null,
+      storedAt: now,
+      expiresAt: repo.expiryFor(mutable, now),
+      mutable,
+      verified: true,
+    };
+    await this.deps.entries.record(entry);
+    flight.resolve({ kind: 'entry', entry, cache: 'HIT', source: 'cache' });
+    return true;
+  }
+
+  /**
+   * The plugin's HEAD revalidation: an unchanged digest keeps the stale copy (no GET), an
+   * unreachable upstream or a 429/5xx serves it stale, a 404 forgets it; true when the flight is
+   * settled. Anything else (a changed or missing digest) leaves the GET to the caller.
+   */
+  private async revalidateWithHead(
+    flight: Flight,
+    repo: RepoRuntime,
+    path: string,
+    url: string,
+    headers: Record<string, string>,
+    digestHeader: string,
+    stale: CacheEntry,
+  ): Promise<boolean> {
+    let res: UpstreamResponse;
+    try {
+      res = await this.request(repo, path, url, headers, 'HEAD');
+    } catch (err) {
+      if (!isUnreachable(err)) throw err;
+      flight.resolve(await this.staleOutcome(repo, stale, undefined));
+      return true;
+    }
+    res.body.resume();
+    const status = res.status;
+    if (status === 200 && res.headers[digestHeader.toLowerCase()]?.trim().toLowerCase() === `sha256:${stale.digest}`) {
+      const entry = await this.deps.entries.refreshExpiry(repo, stale);
+      flight.resolve({ kind: 'entry', entry, cache: 'REVALIDATED', source: 'cache', upstreamStatus: status });
+      return true;
+    }
+    if ((status === 429 || status >= 500) && repo.config.stale_if_error === 'any') {
+      flight.resolve(await this.staleOutcome(repo, stale, status));
+      return true;
+    }
+    return false;
+  }
+
+  /**
    * Sends the request with the cached upstream token for the path's scope, if any. A 401 with a
    * challenge the plugin answers is retried once with a fresh token.
    */
-  private async request(repo: RepoRuntime, path: string, url: string, headers: Record<string, string>): Promise<UpstreamResponse> {
+  private async request(repo: RepoRuntime, path: string, url: string, headers: Record<string, string>, method: 'GET' | 'HEAD' = 'GET'): Promise<UpstreamResponse> {
     const { upstream, tokens, stopping } = this.deps;
     const { username, password } = repo.config;
     const send = (authorization: string | undefined) =>
       upstream.request(url, {
+        method,
         headers: authorization ? { ...headers, authorization } : headers,
         credentials: username !== undefined ? { username, password: password ?? '' } : undefined,
         timeouts: repo.config.timeouts,

@@ -86,7 +86,7 @@ export async function storeDownload(
       const mutable = verdict.cache === 'mutable';
       const entry: CacheEntry = {
         repo: repo.name,
-        path,
+        path: verdict.cacheKey ?? path,
         digest: result.sha256,
         size: result.size,
         contentType: servedContentType(res.headers['content-type'], verdict.contentType),

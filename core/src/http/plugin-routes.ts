@@ -82,8 +82,8 @@ function engineService(ctx: ServerContext): EngineService {
       const found = service.resolve(name);
       if (!found) return undefined;
       return found.kind === 'virtual'
-        ? { name, kind: 'virtual', package: found.package, members: found.virtual.members }
-        : { name, kind: found.kind, package: found.package };
+        ? { name, kind: 'virtual', package: found.package, members: found.virtual.members, baseUrl: '', options: {} }
+        : { name, kind: found.kind, package: found.package, baseUrl: found.repo.config.base_url, options: found.repo.config.options };
     },
     async get(repo, path, request = {}) {
       const found = service.resolve(repo);

@@ -1,8 +1,36 @@
+import { definePlugin } from '@artifactapi/plugin-sdk';
+import { registryErrorBody, registryErrorFromProduct } from './errors.js';
+import { classifyPath, upstreamHeadersOf, upstreamUrlOf } from './repository-path.js';
+import { mountRegistry } from './routes.js';
+import { upstreamAuth } from './upstream-auth.js';
+
 /**
- * @artifactapi/plugin-docker: the OCI distribution protocol as pure modules. Not yet a plugin the
- * host loads (no `artifactapi` field in package.json): routes, upstream auth and hosted uploads
- * are wired on plugin API v2 in a later step; see README.md.
+ * @artifactapi/plugin-docker: Docker / OCI registries on plugin API v2. Remote repositories are
+ * pull-through caches served at the root `/v2/{repo}/…`; the protocol lives in pure modules
+ * (names, routes, errors, negotiation, manifests, token flow…), re-exported below. See README.md.
  */
+export default definePlugin({
+  type: 'docker',
+  description: 'Docker / OCI registries (pull-through cache at /v2/{repo}/…)',
+  options: {
+    properties: {
+      ban_tags: {
+        type: 'array',
+        items: { type: 'string', minLength: 1 },
+        description: 'Tags refused whatever their digest, e.g. [latest]; `*` matches any run of characters.',
+        'x-expected': 'a list of tag patterns',
+      },
+    },
+  },
+  classify: classifyPath,
+  upstreamUrl: upstreamUrlOf,
+  upstreamHeaders: upstreamHeadersOf,
+  upstreamAuth,
+  routes: mountRegistry,
+  errorBody: (error) => registryErrorBody(registryErrorFromProduct(error)),
+});
+
+export { authScopeOf, classifyPath, splitRepositoryPath, bannedTag } from './repository-path.js';
 export { REGISTRY_ERRORS, RegistryError, registryErrorBody, registryErrorFromProduct } from './errors.js';
 export type { RegistryErrorCode, RegistryErrorEntry } from './errors.js';
 export { NAME_PATTERN, TAG_PATTERN, DIGEST_PATTERN, NAME_MAX_LENGTH, isImageName, checkImageName, parseDigest, isDigest, parseReference, digestOf } from './reference.js';
