@@ -10,6 +10,9 @@ import { API_VERSION, API_VERSION_HEADER, contentHeaders } from './registry-head
 import { bannedTag } from './repository-path.js';
 import { parseV2Path, type V2Route } from './route-path.js';
 import { canonicalImageName } from './upstream-name.js';
+import { continueUpload, putManifest, startUpload } from './local-registry.js';
+import { localCatalog, localDelete, localReferrers, localTags } from './local-listing.js';
+import { issueToken, ping, TOKEN_PATH } from './registry-auth.js';
 
 /** Largest tags/list document read from the upstream. */
 const TAGS_MAX_BYTES = 16 * 1024 * 1024;
@@ -24,10 +27,10 @@ export function mountRegistry(scope: RouteScope, ctx: RoutesContext): void {
   const handler = async (request: PluginRequest, reply: PluginReply): Promise<void> => {
     reply.header(API_VERSION_HEADER, API_VERSION);
     const [pathname = '', query = ''] = request.url.split('?', 2);
+    if (pathname === TOKEN_PATH && request.method === 'GET') return issueToken(ctx, request, reply);
     const route = parseV2Path(pathname);
     if (!route) throw new RegistryError('NAME_UNKNOWN', { message: 'no registry endpoint at this path', status: 404 });
-    if (route.kind === 'ping') return void (await reply.status(200).header('content-type', 'application/json').send('{}'));
-    if (request.method !== 'GET' && request.method !== 'HEAD') throw new RegistryError('UNSUPPORTED', { message: 'this repository is a pull-through cache: only pulls are supported' });
+    if (route.kind === 'ping') return ping(ctx, request, reply);
     await serve(ctx, route, new URLSearchParams(query), request, reply);
   };
   scope.route({ method: ['GET', 'HEAD'], url: '/v2', handler });
@@ -35,16 +38,28 @@ export function mountRegistry(scope: RouteScope, ctx: RoutesContext): void {
 }
 
 async function serve(ctx: RoutesContext, route: Exclude<V2Route, { kind: 'ping' }>, query: URLSearchParams, request: PluginRequest, reply: PluginReply): Promise<void> {
-  if (route.kind === 'catalog' || route.kind === 'upload' || route.kind === 'upload-start') {
-    throw new RegistryError('UNSUPPORTED', { message: 'not supported on a pull-through cache' });
+  const repository = route.repository;
+  if (repository === undefined) throw new RegistryError('UNSUPPORTED', { message: 'list the images of one repository: /v2/{repo}/_catalog' });
+  const repo = ctx.engine.resolve(repository);
+  if (!repo || repo.package !== 'docker') throw new RegistryError('NAME_UNKNOWN', { detail: { repository } });
+  const read = request.method === 'GET' || request.method === 'HEAD';
+  if (repo.kind === 'local') {
+    if (route.kind === 'upload-start') return startUpload(ctx, route, query, request, reply);
+    if (route.kind === 'upload') return continueUpload(ctx, route, query, request, reply);
+    if (route.kind === 'catalog' && read) return localCatalog(ctx, repository, query, reply);
+    if (route.kind === 'tags' && read) return localTags(ctx, route, query, reply);
+    if (route.kind === 'referrers' && read) return localReferrers(ctx, route, query, request, reply);
+    if (route.kind === 'manifest' && request.method === 'PUT') return putManifest(ctx, route, request, reply);
+    if ((route.kind === 'manifest' || route.kind === 'blob') && request.method === 'DELETE') return localDelete(ctx, route, request, reply);
   }
-  const repo = ctx.engine.resolve(route.repository);
-  if (!repo || repo.package !== 'docker') throw new RegistryError('NAME_UNKNOWN', { detail: { repository: route.repository } });
-  if (repo.kind !== 'remote') throw new RegistryError('UNSUPPORTED', { message: `${route.repository} is a ${repo.kind} repository; only remote docker repositories are served yet` });
+  if (!read || route.kind === 'catalog' || route.kind === 'upload' || route.kind === 'upload-start') {
+    const what = repo.kind === 'local' ? 'not supported on this endpoint' : `${repository} is a ${repo.kind} repository: only pulls are supported`;
+    throw new RegistryError('UNSUPPORTED', { message: what });
+  }
   const image = canonicalImageName(route.image, repo.baseUrl);
   if (route.kind === 'manifest') {
     const ref = route.reference.kind === 'tag' ? route.reference.tag : route.reference.digest;
-    const served = await get(ctx, route.repository, `${image}/manifests/${ref}`, 'MANIFEST_UNKNOWN');
+    const served = await get(ctx, repository, `${image}/manifests/${ref}`, 'MANIFEST_UNKNOWN');
     const bytes = await ctx.engine.read(served, MANIFEST_MAX_BYTES);
     const digest = digestOf(bytes);
     if (route.reference.kind === 'digest' && route.reference.digest !== digest) {
@@ -59,11 +74,11 @@ async function serve(ctx: RoutesContext, route: Exclude<V2Route, { kind: 'ping' 
     return void (await reply.send(request.method === 'HEAD' ? undefined : bytes));
   }
   if (route.kind === 'blob') {
-    const served = await get(ctx, route.repository, `${image}/blobs/${route.digest}`, 'BLOB_UNKNOWN');
+    const served = await get(ctx, repository, `${image}/blobs/${route.digest}`, 'BLOB_UNKNOWN');
     return ctx.engine.send(request, reply, served, { headers: { 'docker-content-digest': route.digest, etag: `"${route.digest}"` } });
   }
   if (route.kind === 'tags') {
-    const served = await get(ctx, route.repository, `${image}/tags/list`, 'NAME_UNKNOWN');
+    const served = await get(ctx, repository, `${image}/tags/list`, 'NAME_UNKNOWN');
     const doc = JSON.parse((await ctx.engine.read(served, TAGS_MAX_BYTES)).toString('utf8')) as { tags?: unknown };
     const tags = (Array.isArray(doc.tags) ? doc.tags : []).filter((t): t is string => typeof t === 'string' && !bannedTag(t, repo.options));
     const page = paginate(tags, parsePageRequest(query), `/v2/${route.repository}/${route.image}/tags/list`);
@@ -73,7 +88,7 @@ async function serve(ctx: RoutesContext, route: Exclude<V2Route, { kind: 'ping' 
   // referrers: the upstream's index when it has the API, else an empty one (the API is supported here).
   let body: string | Buffer = JSON.stringify(referrersResponse([]).body);
   try {
-    const served = await ctx.engine.get(route.repository, `${image}/referrers/${route.digest}`);
+    const served = await ctx.engine.get(repository, `${image}/referrers/${route.digest}`);
     body = await ctx.engine.read(served, MANIFEST_MAX_BYTES);
   } catch (err) {
     if (!isEngineError(err) || err.status !== 404) throw err;
