@@ -21,6 +21,7 @@ async function registry(t: ExecutionContext) {
   const host = await startPluginHost({
     plugin: DOCKER,
     repos: { images: { type: 'local' }, other: { type: 'local' } },
+    virtuals: { all: { members: ['images', 'other'] } },
   });
   t.teardown(() => host.close());
   const auth = { authorization: `Bearer ${host.adminToken}` };
@@ -33,9 +34,9 @@ async function code(res: Response): Promise<string | undefined> {
   return ((await res.json()) as { errors: Array<{ code: string }> }).errors[0]?.code;
 }
 
-async function pushBlob(call: (path: string, init?: RequestInit) => Promise<Response>, image: string, bytes: string): Promise<string> {
+async function pushBlob(call: (path: string, init?: RequestInit) => Promise<Response>, image: string, bytes: string, repo = 'images'): Promise<string> {
   const digest = sha256(bytes);
-  const res = await call(`/v2/images/${image}/blobs/uploads/?digest=${digest}`, { method: 'POST', body: bytes });
+  const res = await call(`/v2/${repo}/${image}/blobs/uploads/?digest=${digest}`, { method: 'POST', body: bytes });
   if (res.status !== 201) throw new Error(`monolithic upload: ${res.status} ${await res.text()}`);
   return digest;
 }
@@ -231,4 +232,26 @@ clients.test('skopeo pushes the multi-arch image with the admin token and pulls 
   }
   const tags = (await (await fetch(`${host.url}/v2/images/team/app/tags/list`)).json()) as { tags: string[] };
   t.deepEqual(tags.tags, ['v1']);
+});
+
+test('a virtual repository tries its members in order and merges their tags; it takes no pushes', async (t) => {
+  const { call, host } = await registry(t);
+  const push = async (repo: string, tag: string, config: string) => {
+    await pushBlob(call, 'team/app', config, repo);
+    const manifest = imageManifest(config, []);
+    t.is((await call(`/v2/${repo}/team/app/manifests/${tag}`, { method: 'PUT', body: manifest, headers: { 'content-type': OCI_MANIFEST } })).status, 201);
+    return manifest;
+  };
+  const first = await push('images', 'v1', '{"first":1}');
+  await push('other', 'v1', '{"second":1}');
+  const onlyOther = await push('other', 'v2', '{"second":2}');
+  t.is(await (await fetch(`${host.url}/v2/all/team/app/manifests/v1`)).text(), first);
+  t.is(await (await fetch(`${host.url}/v2/all/team/app/manifests/v2`)).text(), onlyOther);
+  t.is(await (await fetch(`${host.url}/v2/all/team/app/blobs/${sha256('{"second":2}')}`)).text(), '{"second":2}');
+  t.deepEqual(((await (await fetch(`${host.url}/v2/all/team/app/tags/list`)).json()) as { tags: string[] }).tags, ['v1', 'v2']);
+  const page = await fetch(`${host.url}/v2/all/team/app/tags/list?n=1`);
+  t.is(page.headers.get('link'), '</v2/all/team/app/tags/list?n=1&last=v1>; rel="next"');
+  t.is(await code(await fetch(`${host.url}/v2/all/nothing/tags/list`)), 'NAME_UNKNOWN');
+  t.is(await code(await fetch(`${host.url}/v2/all/team/app/manifests/v3`)), 'MANIFEST_UNKNOWN');
+  t.is(await code(await call('/v2/all/team/app/blobs/uploads/', { method: 'POST' })), 'UNSUPPORTED');
 });

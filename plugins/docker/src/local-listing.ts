@@ -1,14 +1,14 @@
 import type { PluginReply, PluginRequest, RoutesContext, StoredObject } from '@artifactapi/plugin-sdk';
 import { RegistryError } from './errors.js';
 import { MANIFEST_MAX_BYTES, parseManifest, type Descriptor } from './manifest.js';
-import { catalogBody, paginate, parsePageRequest, tagsListBody } from './pagination.js';
+import { catalogBody, paginate, parsePageRequest } from './pagination.js';
 import { isDigest } from './reference.js';
-import { artifactTypeFilter, referrerDescriptor, referrersResponse } from './referrers.js';
+import { referrerDescriptor } from './referrers.js';
 import { requireAdmin } from './registry-auth.js';
 import type { V2Route } from './route-path.js';
 
 /**
- * The content-discovery and content-management side of a local docker repository: `tags/list`,
+ * The content-discovery and content-management side of a local docker repository: tags,
  * `_catalog` and referrers from `ctx.engine.list`, and DELETE of manifests, tags and blobs.
  */
 
@@ -40,13 +40,11 @@ async function json(reply: PluginReply, body: unknown, headers: Record<string, s
   await reply.send(JSON.stringify(body));
 }
 
-/** `tags/list` in lexical order with `n`, `last` and `Link`; NAME_UNKNOWN for an image with no manifest. */
-export async function localTags(ctx: RoutesContext, route: Route<'tags'>, query: URLSearchParams, reply: PluginReply): Promise<void> {
-  const entries = await manifestEntries(ctx, route.repository, route.image);
-  if (entries.length === 0) throw new RegistryError('NAME_UNKNOWN', { detail: { name: `${route.repository}/${route.image}` } });
-  const tags = entries.filter(({ ref }) => !isDigest(ref)).map(({ ref }) => ref);
-  const page = paginate(tags, parsePageRequest(query), `/v2/${route.repository}/${route.image}/tags/list`);
-  await json(reply, tagsListBody(route.image, page), page.link === undefined ? {} : { link: page.link });
+/** The tags of an image of a local repository; NAME_UNKNOWN for an image with no manifest. */
+export async function localTagNames(ctx: RoutesContext, repository: string, image: string): Promise<string[]> {
+  const entries = await manifestEntries(ctx, repository, image);
+  if (entries.length === 0) throw new RegistryError('NAME_UNKNOWN', { detail: { name: `${repository}/${image}` } });
+  return entries.filter(({ ref }) => !isDigest(ref)).map(({ ref }) => ref);
 }
 
 /** `/v2/{repo}/_catalog`: the images of the repository, named as clients address them (`{repo}/{image}`). */
@@ -81,22 +79,19 @@ export async function localDelete(ctx: RoutesContext, route: Route<'manifest' | 
   await reply.status(202).header('content-length', '0').send();
 }
 
-/** OCI 1.1 referrers: the stored manifests of the image whose `subject` is the digest, filtered by `artifactType`. */
-export async function localReferrers(ctx: RoutesContext, route: Route<'referrers'>, query: URLSearchParams, request: PluginRequest, reply: PluginReply): Promise<void> {
+/** OCI 1.1 referrers: descriptors of the stored manifests of the image whose `subject` is the digest. */
+export async function localReferrers(ctx: RoutesContext, repository: string, image: string, subject: string): Promise<Descriptor[]> {
   const found: Descriptor[] = [];
-  for (const { ref, object } of await manifestEntries(ctx, route.repository, route.image)) {
+  for (const { ref, object } of await manifestEntries(ctx, repository, image)) {
     if (!isDigest(ref) || object.digest !== ref) continue;
-    const bytes = await ctx.engine.read(await ctx.engine.get(route.repository, `${route.image}/manifests/${ref}`), MANIFEST_MAX_BYTES);
+    const bytes = await ctx.engine.read(await ctx.engine.get(repository, `${image}/manifests/${ref}`), MANIFEST_MAX_BYTES);
     let manifest;
     try {
       manifest = parseManifest(bytes, object.contentType);
     } catch {
       continue;
     }
-    if (manifest.subject?.digest === route.digest) found.push(referrerDescriptor(manifest, ref, bytes.byteLength));
+    if (manifest.subject?.digest === subject) found.push(referrerDescriptor(manifest, ref, bytes.byteLength));
   }
-  const response = referrersResponse(found, artifactTypeFilter(query));
-  reply.status(200);
-  for (const [name, value] of Object.entries(response.headers)) reply.header(name, value);
-  await reply.send(request.method === 'HEAD' ? undefined : JSON.stringify(response.body));
+  return found;
 }
