@@ -167,6 +167,13 @@ test('manifests by tag and digest: exact bytes and type, blobs must exist, tags 
   const index = JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: [{ mediaType: OCI_MANIFEST, digest, size: Buffer.byteLength(manifest) }] });
   t.is((await call(`/v2/images/team/app/manifests/${sha256(index)}`, { method: 'PUT', body: index, headers: { 'content-type': OCI_INDEX } })).status, 201);
   t.is(await code(await call('/v2/images/team/other/manifests/v1', { method: 'PUT', body: index, headers: { 'content-type': OCI_INDEX } })), 'MANIFEST_BLOB_UNKNOWN');
+  // ?tag= on a PUT by digest tags it in the same request (OCI-Tag).
+  const tagged = await call(`/v2/images/team/app/manifests/${sha256(index)}?tag=multi&tag=multi-2`, { method: 'PUT', body: index, headers: { 'content-type': OCI_INDEX } });
+  t.is(tagged.status, 201);
+  t.is(tagged.headers.get('oci-tag'), 'multi, multi-2');
+  t.is(await (await fetch(`${host.url}/v2/images/team/app/manifests/multi-2`)).text(), index);
+  t.is(await code(await call(`/v2/images/team/app/manifests/${sha256(index)}?tag=bad:tag`, { method: 'PUT', body: index })), 'TAG_INVALID');
+  for (const tag of ['multi', 'multi-2']) t.is((await call(`/v2/images/team/app/manifests/${tag}`, { method: 'DELETE' })).status, 202);
 
   // A tag moves; tags in lexical order with n / last.
   for (const tag of ['v2', 'B', 'latest', '10', '9']) {
@@ -254,4 +261,34 @@ test('a virtual repository tries its members in order and merges their tags; it 
   t.is(await code(await fetch(`${host.url}/v2/all/nothing/tags/list`)), 'NAME_UNKNOWN');
   t.is(await code(await fetch(`${host.url}/v2/all/team/app/manifests/v3`)), 'MANIFEST_UNKNOWN');
   t.is(await code(await call('/v2/all/team/app/blobs/uploads/', { method: 'POST' })), 'UNSUPPORTED');
+});
+
+test('bad push requests get the registry codes with 4xx statuses, never a 500', async (t) => {
+  const { call } = await registry(t);
+  const location = (await call('/v2/images/team/app/blobs/uploads/', { method: 'POST' })).headers.get('location') ?? '';
+  const cases: Array<[string, RequestInit, number, string]> = [
+    [location, { method: 'PATCH', body: 'abc', headers: { 'content-range': 'nonsense' } }, 400, 'BLOB_UPLOAD_INVALID'],
+    [location, { method: 'PATCH', body: 'abc', headers: { 'content-range': '0-9' } }, 400, 'SIZE_INVALID'],
+    [location, { method: 'PUT' }, 400, 'DIGEST_INVALID'],
+    [`${location}?digest=sha512:${'a'.repeat(128)}`, { method: 'PUT' }, 400, 'DIGEST_INVALID'],
+    [`${location}?digest=nope`, { method: 'PUT' }, 400, 'DIGEST_INVALID'],
+    [`/v2/images/team/app/blobs/uploads/${'0'.repeat(32)}`, { method: 'PATCH', body: 'x' }, 404, 'BLOB_UPLOAD_UNKNOWN'],
+    [`/v2/images/team/app/blobs/uploads/${'0'.repeat(32)}`, {}, 404, 'BLOB_UPLOAD_UNKNOWN'],
+    ['/v2/images/team/app/manifests/v1', { method: 'PUT', body: '{not json', headers: { 'content-type': OCI_MANIFEST } }, 400, 'MANIFEST_INVALID'],
+    ['/v2/images/team/app/manifests/v1', { method: 'PUT', body: '{"schemaVersion":2}', headers: { 'content-type': OCI_MANIFEST } }, 400, 'MANIFEST_INVALID'],
+    ['/v2/images/team/app/manifests/-bad', { method: 'PUT', body: '{}' }, 400, 'TAG_INVALID'],
+    ['/v2/images/Team/app/manifests/v1', { method: 'PUT', body: '{}' }, 400, 'NAME_INVALID'],
+    [`/v2/images/team/app/blobs/${sha256('none')}`, {}, 404, 'BLOB_UNKNOWN'],
+    ['/v2/images/team/app/manifests/v9', {}, 404, 'MANIFEST_UNKNOWN'],
+    ['/v2/images/team/app/manifests/v9', { method: 'DELETE' }, 404, 'MANIFEST_UNKNOWN'],
+    ['/v2/_catalog', {}, 405, 'UNSUPPORTED'],
+    ['/v2/nope/team/app/blobs/uploads/', { method: 'POST' }, 404, 'NAME_UNKNOWN'],
+  ];
+  for (const [path, init, status, expected] of cases) {
+    const res = await call(path, init);
+    t.is(res.status, status, `${init.method ?? 'GET'} ${path}`);
+    t.is(await code(res), expected, `${init.method ?? 'GET'} ${path}`);
+  }
+  // The session survived the refused chunks and closes normally.
+  t.is((await call(`${location}?digest=${sha256('abc')}`, { method: 'PUT', body: 'abc' })).status, 201);
 });

@@ -3,7 +3,7 @@ import { isEngineError, type PluginReply, type PluginRequest, type RoutesContext
 import { completeChunk, planChunk } from './content-range.js';
 import { RegistryError } from './errors.js';
 import { childManifests, MANIFEST_MAX_BYTES, parseManifest, referencedBlobs } from './manifest.js';
-import { digestOf, parseDigest } from './reference.js';
+import { digestOf, parseDigest, TAG_PATTERN } from './reference.js';
 import { checkFinalDigest, parseUploadStart, uploadHeaders, type UploadSession } from './upload-session.js';
 import { requireAdmin } from './registry-auth.js';
 import type { V2Route } from './route-path.js';
@@ -150,11 +150,15 @@ async function readBody(body: Readable, max: number): Promise<Buffer> {
 }
 
 /**
- * PUT `…/manifests/{tag|digest}`: every blob and child manifest it names must be in the
+ * PUT `…/manifests/{tag|digest}[?tag=…]`: every blob and child manifest it names must be in the
  * repository (MANIFEST_BLOB_UNKNOWN), the bytes are stored exactly, by digest and under the tag.
  */
-export async function putManifest(ctx: RoutesContext, route: Route<'manifest'>, request: PluginRequest, reply: PluginReply): Promise<void> {
+export async function putManifest(ctx: RoutesContext, route: Route<'manifest'>, query: URLSearchParams, request: PluginRequest, reply: PluginReply): Promise<void> {
   requireAdmin(ctx, request, `${route.repository}/${route.image}`);
+  // `?tag=a&tag=b` on a PUT by digest (distribution spec main branch) tags it in the same request.
+  const tags = route.reference.kind === 'tag' ? [route.reference.tag] : query.getAll('tag');
+  const badTag = tags.find((tag) => !TAG_PATTERN.test(tag));
+  if (badTag !== undefined) throw new RegistryError('TAG_INVALID', { message: 'invalid tag', detail: { tag: badTag } });
   const bytes = await readBody(request.body, MANIFEST_MAX_BYTES);
   const manifest = parseManifest(bytes, header(request, 'content-type'));
   const digest = digestOf(bytes);
@@ -172,8 +176,9 @@ export async function putManifest(ctx: RoutesContext, route: Route<'manifest'>, 
   const store = (ref: string) =>
     ctx.engine.put(route.repository, `${route.image}/manifests/${ref}`, Readable.from([bytes]), { sha256: digestOf(bytes).slice('sha256:'.length), contentType: manifest.mediaType, length: bytes.byteLength });
   await store(digest);
-  if (route.reference.kind === 'tag') await store(route.reference.tag);
+  for (const tag of tags) await store(tag);
   const headers: Record<string, string> = { location: `/v2/${route.repository}/${route.image}/manifests/${digest}`, 'docker-content-digest': digest };
   if (manifest.subject !== undefined) headers['oci-subject'] = manifest.subject.digest;
+  if (route.reference.kind === 'digest' && tags.length > 0) headers['oci-tag'] = tags.join(', ');
   await empty(reply, 201, headers);
 }

@@ -38,7 +38,7 @@ async function serve(ctx: RoutesContext, route: Exclude<V2Route, { kind: 'ping' 
     if (route.kind === 'upload-start') return startUpload(ctx, route, query, request, reply);
     if (route.kind === 'upload') return continueUpload(ctx, route, query, request, reply);
     if (route.kind === 'catalog' && read) return localCatalog(ctx, repository, query, reply);
-    if (route.kind === 'manifest' && request.method === 'PUT') return putManifest(ctx, route, request, reply);
+    if (route.kind === 'manifest' && request.method === 'PUT') return putManifest(ctx, route, query, request, reply);
     if ((route.kind === 'manifest' || route.kind === 'blob') && request.method === 'DELETE') return localDelete(ctx, route, request, reply);
   }
   if (!read || route.kind === 'catalog' || route.kind === 'upload' || route.kind === 'upload-start') {
