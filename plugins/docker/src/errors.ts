@@ -71,8 +71,17 @@ export function registryErrorBody(...errors: readonly RegistryError[]): { errors
  * `detail` for operators. The status is kept: a 451 stays 451, a 504 stays 504.
  */
 export function registryErrorFromProduct(error: ErrorInfo): RegistryError {
+  const mapped = PRODUCT_CODES[error.code];
+  if (mapped !== undefined) return new RegistryError(mapped, { message: error.message, detail: { code: error.code } });
   return new RegistryError(codeForStatus(error.status), { message: error.message, status: error.status, detail: { code: error.code } });
 }
+
+/** Product codes of uploads and local writes that have a registry code of their own (and its status). */
+const PRODUCT_CODES: Readonly<Record<string, RegistryErrorCode>> = {
+  AAPI_ERR_RANGE_NOT_SATISFIABLE: 'RANGE_INVALID',
+  AAPI_ERR_UPLOAD_UNKNOWN: 'BLOB_UPLOAD_UNKNOWN',
+  AAPI_ERR_CHECKSUM_MISMATCH: 'DIGEST_INVALID',
+};
 
 function codeForStatus(status: number): RegistryErrorCode {
   if (status === 401) return 'UNAUTHORIZED';

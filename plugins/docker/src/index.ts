@@ -1,6 +1,7 @@
 import { definePlugin } from '@artifactapi/plugin-sdk';
 import { registryErrorBody, registryErrorFromProduct } from './errors.js';
-import { classifyPath, upstreamHeadersOf, upstreamUrlOf } from './repository-path.js';
+import { classifyPath, splitRepositoryPath, upstreamHeadersOf, upstreamUrlOf } from './repository-path.js';
+import { isDigest } from './reference.js';
 import { mountRegistry } from './routes.js';
 import { upstreamAuth } from './upstream-auth.js';
 
@@ -11,7 +12,7 @@ import { upstreamAuth } from './upstream-auth.js';
  */
 export default definePlugin({
   type: 'docker',
-  description: 'Docker / OCI registries (pull-through cache at /v2/{repo}/…)',
+  description: 'Docker / OCI registries (pull-through caches and local registries at /v2/{repo}/…)',
   options: {
     properties: {
       ban_tags: {
@@ -27,6 +28,14 @@ export default definePlugin({
   upstreamHeaders: upstreamHeadersOf,
   upstreamAuth,
   routes: mountRegistry,
+  hosted: {
+    uploadSessions: true,
+    // Tags are the mutable references of a local repository; digests never change.
+    isReference: (path) => {
+      const route = splitRepositoryPath(path);
+      return route?.kind === 'manifest' && !isDigest(route.reference);
+    },
+  },
   errorBody: (error) => registryErrorBody(registryErrorFromProduct(error)),
 });
 
