@@ -12,6 +12,8 @@ const suites = [
   ['concurrent-miss', concurrentMiss],
   ['hashing', hashing],
   ['packument', async () => (await import('./packument.js')).packument()],
+  // Not in the default list: needs Debian's docker-registry (BENCH_ONLY=docker-hit).
+  ['docker-hit', async () => (await import('./docker-hit.js')).dockerHit()],
 ].filter(([name]) => only.includes(name));
 
 console.log(machine());
