@@ -4,7 +4,7 @@
 import { pathToFileURL } from 'node:url';
 import { startOrigin, blobPath } from './lib/origin.js';
 import { startServerOrSkip } from './lib/servers.js';
-import { runWrk } from './lib/wrk.js';
+import { WRK_METRICS, runWrk } from './lib/wrk.js';
 import { startPackumentOrigin, packumentName } from './lib/packument-origin.js';
 import { sampleRss } from './lib/rss.js';
 import { timedGet } from './lib/timed-get.js';
@@ -96,12 +96,7 @@ export async function cacheHit() {
   const names = Object.keys(byServer);
   // One ratio column per server measured against nginx (higher is better for req/s and MB/s).
   const compared = names.includes('nginx') ? names.filter((n) => n !== 'nginx') : [];
-  const metrics = [
-    ['req/s', (r) => r.reqPerSec, 0],
-    ['MB/s', (r) => r.bytesPerSec / 1e6, 0],
-    ['p99 ms', (r) => r.latencyP99, 1],
-    ['peak RSS MiB', (r) => r.peakRssMiB, 1],
-  ];
+  const metrics = WRK_METRICS;
   const rows = [];
   CASES.forEach((c, i) => {
     for (const [metric, pick, digits] of metrics) {

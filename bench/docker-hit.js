@@ -10,7 +10,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { startDistribution, startDockerNginx, startDockerArtifactApi } from './lib/docker-servers.js';
-import { runWrk } from './lib/wrk.js';
+import { WRK_METRICS, runWrk } from './lib/wrk.js';
 import { sampleRss } from './lib/rss.js';
 import { markdownTable, fmt, ratio, median } from './lib/table.js';
 import { duration, MiB } from './lib/settings.js';
@@ -155,12 +155,7 @@ export async function dockerHit() {
     }
 
     const names = Object.keys(byServer);
-    const metrics = [
-      ['req/s', (r) => r.reqPerSec, 0],
-      ['MB/s', (r) => r.bytesPerSec / 1e6, 0],
-      ['p99 ms', (r) => r.latencyP99, 1],
-      ['peak RSS MiB', (r) => r.peakRssMiB, 1],
-    ];
+    const metrics = WRK_METRICS;
     const rows = [];
     cases.forEach((c, i) => {
       for (const [metric, pick, digits] of metrics) {

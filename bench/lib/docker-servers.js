@@ -4,11 +4,12 @@
 // (`proxy.remoteurl`, the peer); nginx as a proxy_cache of the origin's /v2 (one process, as in
 // lib/nginx.js); and the product with a docker remote `hub` on the origin.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync, mkdirSync, rmSync, existsSync, openSync, closeSync, readFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, rmSync, existsSync, openSync, closeSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { track, trackDir, stop } from './cleanup.js';
 import { freePort, waitReady } from './net.js';
+import { launchNginx } from './nginx.js';
 
 const REGISTRY_BIN = process.env.DOCKER_REGISTRY_BIN ?? 'docker-registry';
 const CLI = process.env.ARTIFACTAPI_CLI ?? new URL('../../core/bin/artifactapi.js', import.meta.url).pathname;
@@ -54,12 +55,6 @@ export async function startDistribution({ name, proxy, accessLog = false }) {
 
 /** nginx (one process) caching the origin's `/v2/…/blobs/` and manifests for 1 h; returns { name, url, pid, stop() }. */
 export async function startDockerNginx({ originPort }) {
-  let binary;
-  for (const candidate of ['/usr/sbin/nginx', '/usr/local/sbin/nginx', '/usr/bin/nginx']) if (!binary && existsSync(candidate)) binary = candidate;
-  if (!binary) throw new Error('nginx not found: install it with `apt-get update && apt-get install -y nginx`');
-  const dir = trackDir(mkdtempSync(join(tmpdir(), 'bench-nginx-docker-')));
-  mkdirSync(join(dir, 'cache'));
-  const port = await freePort();
   const cached = (key) => `
       proxy_pass http://127.0.0.1:${originPort};
       proxy_http_version 1.1;
@@ -71,29 +66,8 @@ export async function startDockerNginx({ originPort }) {
       proxy_cache_lock_timeout 60s;
       proxy_cache_lock_age 60s;
       add_header X-Artifact-Cache $upstream_cache_status;`;
-  const conf = `
-${process.getuid?.() === 0 ? 'user root;' : ''}
-master_process off;
-daemon off;
-pid ${dir}/nginx.pid;
-error_log ${dir}/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log ${dir}/access.log;
-  sendfile on;
-  tcp_nopush on;
-  tcp_nodelay on;
-  keepalive_timeout 65;
-  keepalive_requests 1000000;
-  client_body_temp_path ${dir}/client_temp;
-  proxy_temp_path ${dir}/proxy_temp;
-  fastcgi_temp_path ${dir}/fastcgi_temp;
-  uwsgi_temp_path ${dir}/uwsgi_temp;
-  scgi_temp_path ${dir}/scgi_temp;
-  proxy_cache_path ${dir}/cache levels=1:2 keys_zone=bench:10m max_size=20g inactive=1h use_temp_path=off;
-  server {
-    listen 127.0.0.1:${port};
-    location = /health { return 200 "ok\\n"; }
+  return launchNginx(
+    () => `
     # Blobs are content-addressed: the URI is the key.
     location ~ ^/v2/.+/blobs/sha256: {${cached('$request_uri')}
     }
@@ -102,22 +76,8 @@ http {
     }
     location /v2/ {
       proxy_pass http://127.0.0.1:${originPort};
-    }
-  }
-}
-`;
-  writeFileSync(join(dir, 'nginx.conf'), conf);
-  const child = track(spawn(binary, ['-p', dir, '-e', join(dir, 'error.log'), '-c', join(dir, 'nginx.conf')], { stdio: ['ignore', 'inherit', 'inherit'] }));
-  await waitReady(port, '/health', { child, name: 'nginx' });
-  return {
-    name: 'nginx',
-    url: `http://127.0.0.1:${port}`,
-    pid: child.pid,
-    async stop() {
-      await stop(child);
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+    }`,
+  );
 }
 
 /**

@@ -35,7 +35,8 @@ function cachedLocation(prefix, upstreamPort) {
     }`;
 }
 
-function config({ dir, port, originPort, npmOriginPort }) {
+/** The whole nginx.conf: one process, request log on, every path under `dir`, one server with `locations`. */
+function config({ dir, port, locations }) {
   const isRoot = process.getuid?.() === 0;
   return `
 ${isRoot ? 'user root;' : ''}
@@ -61,11 +62,37 @@ http {
   server {
     listen 127.0.0.1:${port};
     location = /health { return 200 "ok\\n"; }
-${cachedLocation('/api/v1/remote/origin/', originPort)}
-${npmOriginPort ? cachedLocation('/api/v1/remote/npm/', npmOriginPort) : ''}
+${locations}
   }
 }
 `;
+}
+
+/**
+ * Starts nginx with the server locations `locationsFor(port)` gives; returns { name, port, url,
+ * pid, stop() }.
+ */
+export async function launchNginx(locationsFor) {
+  const dir = trackDir(mkdtempSync(join(tmpdir(), 'bench-nginx-')));
+  mkdirSync(join(dir, 'cache'));
+  const port = await freePort();
+  writeFileSync(join(dir, 'nginx.conf'), config({ dir, port, locations: locationsFor(port) }));
+  const child = track(
+    spawn(nginxBinary(), ['-p', dir, '-e', join(dir, 'error.log'), '-c', join(dir, 'nginx.conf')], {
+      stdio: ['ignore', 'inherit', 'inherit'],
+    }),
+  );
+  await waitReady(port, '/health', { child, name: 'nginx' });
+  return {
+    name: 'nginx',
+    port,
+    url: `http://127.0.0.1:${port}`,
+    pid: child.pid,
+    async stop() {
+      await stop(child);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** nginx's version string ("nginx/1.22.1"), or "nginx absent". */
@@ -81,25 +108,8 @@ export function nginxVersion() {
 
 /** Starts nginx in front of `originPort` (and `npmOriginPort`); returns { name, port, base, npmBase, pid, stop() }. */
 export async function startNginx({ originPort, npmOriginPort }) {
-  const dir = trackDir(mkdtempSync(join(tmpdir(), 'bench-nginx-')));
-  mkdirSync(join(dir, 'cache'));
-  const port = await freePort();
-  writeFileSync(join(dir, 'nginx.conf'), config({ dir, port, originPort, npmOriginPort }));
-  const child = track(
-    spawn(nginxBinary(), ['-p', dir, '-e', join(dir, 'error.log'), '-c', join(dir, 'nginx.conf')], {
-      stdio: ['ignore', 'inherit', 'inherit'],
-    }),
+  const nginx = await launchNginx(() =>
+    [cachedLocation('/api/v1/remote/origin/', originPort), npmOriginPort ? cachedLocation('/api/v1/remote/npm/', npmOriginPort) : ''].join('\n'),
   );
-  await waitReady(port, '/health', { child, name: 'nginx' });
-  return {
-    name: 'nginx',
-    port,
-    base: `http://127.0.0.1:${port}/api/v1/remote/origin`,
-    npmBase: `http://127.0.0.1:${port}/api/v1/remote/npm`,
-    pid: child.pid,
-    async stop() {
-      await stop(child);
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return { ...nginx, base: `${nginx.url}/api/v1/remote/origin`, npmBase: `${nginx.url}/api/v1/remote/npm` };
 }

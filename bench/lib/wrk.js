@@ -70,3 +70,11 @@ export async function runWrk({ url, connections, duration = defaultDuration, hea
     non2xx: r.status,
   };
 }
+
+/** The columns each wrk result is reported in: [label, pick(result), decimals]. */
+export const WRK_METRICS = [
+  ['req/s', (r) => r.reqPerSec, 0],
+  ['MB/s', (r) => r.bytesPerSec / 1e6, 0],
+  ['p99 ms', (r) => r.latencyP99, 1],
+  ['peak RSS MiB', (r) => r.peakRssMiB, 1],
+];

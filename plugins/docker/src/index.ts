@@ -63,7 +63,7 @@ export {
   UPSTREAM_MANIFEST_ACCEPT,
   bareMediaType,
 } from './media-types.js';
-export { parseAccept, acceptsManifest, negotiateManifest } from './negotiate.js';
+export { acceptsManifest, negotiateManifest } from './negotiate.js';
 export { MANIFEST_MAX_BYTES, parseManifest, manifestMediaType, referencedBlobs, childManifests, isIndex } from './manifest.js';
 export type { Descriptor, ParsedManifest } from './manifest.js';
 export { parseChallenges, selectChallenge, isInsufficientScope } from './auth-challenge.js';

@@ -1,3 +1,4 @@
+import { parseAccept, qualityOf } from '@artifactapi/plugin-sdk';
 import { RegistryError } from './errors.js';
 import { bareMediaType } from './media-types.js';
 
@@ -8,31 +9,6 @@ import { bareMediaType } from './media-types.js';
  * never part of a cache key (git-pkgs/proxy #249 keyed on the raw header and split the cache).
  */
 
-interface AcceptRange {
-  type: string;
-  q: number;
-}
-
-/** The media ranges of an Accept header (several headers may be given, as Node joins them). */
-export function parseAccept(header: string | readonly string[] | undefined): AcceptRange[] {
-  if (header === undefined) return [];
-  const ranges: AcceptRange[] = [];
-  for (const line of typeof header === 'string' ? [header] : header) {
-    for (const part of line.split(',')) {
-      const [media = '', ...params] = part.split(';').map((s) => s.trim().toLowerCase());
-      if (!media.includes('/')) continue;
-      let q = 1;
-      for (const param of params) {
-        if (!param.startsWith('q=')) continue;
-        const value = Number(param.slice(2));
-        q = Number.isFinite(value) ? Math.min(1, Math.max(0, value)) : 0;
-      }
-      ranges.push({ type: media, q });
-    }
-  }
-  return ranges;
-}
-
 /**
  * Whether a client with this Accept takes a manifest of `mediaType`. No Accept, a wildcard
  * (`*\/*`, `application/*`; containerd ends its list with `*\/*`) or the exact type with q > 0 is
@@ -40,16 +16,9 @@ export function parseAccept(header: string | readonly string[] | undefined): Acc
  * specific range wins).
  */
 export function acceptsManifest(accept: string | readonly string[] | undefined, mediaType: string): boolean {
-  const ranges = parseAccept(accept);
-  if (ranges.length === 0) return true;
-  const type = bareMediaType(mediaType);
-  const major = `${type.split('/')[0]}/*`;
-  const exact = ranges.find((r) => r.type === type);
-  if (exact) return exact.q > 0;
-  const partial = ranges.find((r) => r.type === major);
-  if (partial) return partial.q > 0;
-  const any = ranges.find((r) => r.type === '*/*');
-  return any !== undefined && any.q > 0;
+  // Node joins repeated headers with ', '; a list given as an array means the same.
+  const ranges = parseAccept(typeof accept === 'string' || accept === undefined ? accept : accept.join(', '));
+  return ranges.length === 0 || qualityOf(ranges, bareMediaType(mediaType)) > 0;
 }
 
 /**
