@@ -39,6 +39,7 @@ export type {
   Classification,
   ExpectedDigest,
   HookContext,
+  IndexLocation,
   PluginDefinition,
   PluginLogger,
   RepoInfo,

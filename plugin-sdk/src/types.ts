@@ -52,6 +52,16 @@ export interface Classification {
    * exactly (docker layers two remote repositories share). Default false.
    */
   sharedByDigest?: boolean;
+  /**
+   * For an index document whose `index` kind has an inspector and whose listed files are named
+   * per upstream snapshot (RPM `repomd.xml` and its hash-named metadata): a newly downloaded copy
+   * replaces the stored one only once every file its inspector marks `required` is stored too,
+   * each fetched through the cache and checked against the new copy's digests. While one cannot
+   * be stored, the previous copy keeps serving (STALE), or with none the request fails
+   * (AAPI_ERR_SNAPSHOT_INCOMPLETE). So every copy the product served stays complete after the
+   * upstream deletes the files it names. Default false.
+   */
+  snapshot?: boolean;
 }
 
 /** The repository a hook is called for, as configured by the operator. */
@@ -124,7 +134,24 @@ export interface ArtifactFacts {
   publishedAt?: string | number;
   /** Human-readable version for 451 messages, e.g. `left-pad@1.3.0`. */
   version?: string;
+  /**
+   * What a listed file is to its type when it is itself an index (RPM repomd.xml: `primary`),
+   * so `indexOf` can name an index by its role in another one (see {@link IndexLocation}).
+   */
+  role?: string;
+  /** In a `snapshot` index document: the file is stored before a new copy of the document is served. */
+  required?: boolean;
 }
+
+/**
+ * Where the index that lists an artifact is: at a fixed path, or (`listedIn`) at whatever path
+ * another index's inspector gives the file of `role`, for indexes named per upstream snapshot
+ * (RPM: repomd.xml → `repodata/<hash>-primary.xml.gz`). The document found by role is checked
+ * against the digests its listing index declares.
+ */
+export type IndexLocation =
+  | { path: string; index: string }
+  | { listedIn: { path: string; index: string }; role: string; index: string };
 
 /** Context an inspector task receives. Like a rewriter, an inspector throws a SyntaxError for an unreadable document. */
 export interface InspectContext {
@@ -199,7 +226,7 @@ export interface PluginDefinition {
    * For an artifact path, the path of the index document that lists it, whose inspector gives
    * the artifact's digests and publish time. Default: none (no verification beyond `classify`).
    */
-  indexOf?(path: string, ctx: HookContext): { path: string; index: string } | undefined;
+  indexOf?(path: string, ctx: HookContext): IndexLocation | undefined;
   /**
    * The JSON body of an error response on this type's repositories (remote, local and virtual),
    * for clients that print an error only in their own shape. Called for each such error

@@ -1,4 +1,4 @@
-import type { Classification, HookContext, UpstreamAuthContext, UpstreamAuthRequest, UpstreamToken } from '@artifactapi/plugin-sdk';
+import type { Classification, HookContext, IndexLocation, UpstreamAuthContext, UpstreamAuthRequest, UpstreamToken } from '@artifactapi/plugin-sdk';
 import type { CorePlugin } from '../plugins/plugin-defaults.js';
 import type { RepoConfig } from '../config/types.js';
 import { AapiError, isAapiError } from '../errors.js';
@@ -70,7 +70,7 @@ export class RepoRuntime {
   }
 
   /** The index document that lists an artifact, if the plugin knows one. */
-  indexOf(path: string): { path: string; index: string } | undefined {
+  indexOf(path: string): IndexLocation | undefined {
     return this.callHook('indexOf', () => this.plugin.indexOf(path, this.hookContext));
   }
 

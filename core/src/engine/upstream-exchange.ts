@@ -25,6 +25,8 @@ export interface UpstreamExchangeDeps {
   limits?: { maxBodySize?: number; totalSeconds?: number };
   /** Aborts the downloads still running at stop(); they are never committed. */
   stopping: AbortSignal;
+  /** Stores the files a new copy of a `snapshot` document names before the copy is recorded (IndexDocuments.completeSnapshot). */
+  completeSnapshot: (repo: RepoRuntime, path: string, verdict: Classification, entry: CacheEntry) => Promise<void>;
 }
 
 /**
@@ -71,6 +73,7 @@ export class UpstreamExchange {
       }
       throw new AapiError('AAPI_ERR_UPSTREAM_FAILED', `upstream answered ${status} for ${repo.name}/${path}`, { upstreamStatus: status });
     }
+    if (verdict.snapshot) return this.storeSnapshot(flight, repo, path, verdict, res, stale);
     await this.store(flight, repo, path, verdict, res, url);
   };
 
@@ -197,6 +200,32 @@ export class UpstreamExchange {
       flight.leave();
       download.body.release();
     }
+  }
+
+  /**
+   * A `snapshot` document is downloaded whole and recorded only once the files it names are
+   * stored (Classification.snapshot): its clients get it then, or the stale copy while the
+   * upstream cannot deliver those files.
+   */
+  private async storeSnapshot(flight: Flight, repo: RepoRuntime, path: string, verdict: Classification, res: UpstreamResponse, stale: CacheEntry | undefined): Promise<void> {
+    const { deps } = this;
+    const download = await storeDownload(deps, repo, path, verdict, res, {
+      publish: async (entry) => {
+        await deps.completeSnapshot(repo, path, verdict, entry);
+        await deps.entries.record(entry).catch((err: unknown) => deps.log.warn({ err, repo: repo.name, path }, 'snapshot served but not recorded'));
+      },
+      maxBytes: repo.config.max_body_size ?? deps.limits?.maxBodySize ?? 0,
+      totalMs: (repo.config.timeouts?.total ?? deps.limits?.totalSeconds ?? 0) * 1000,
+    });
+    let entry: CacheEntry;
+    try {
+      entry = await download.stored;
+    } catch (err) {
+      if (!stale || !isAapiError(err) || err.code !== 'AAPI_ERR_SNAPSHOT_INCOMPLETE') throw err;
+      deps.log.warn({ err, repo: repo.name, path }, 'new snapshot incomplete upstream; the stored one keeps serving');
+      return flight.resolve(await this.staleOutcome(repo, stale, res.status));
+    }
+    flight.resolve({ kind: 'entry', entry, cache: 'MISS', source: 'remote', upstreamStatus: res.status });
   }
 
   private async staleOutcome(repo: RepoRuntime, stale: CacheEntry, upstreamStatus: number | undefined): Promise<FlightOutcome> {
