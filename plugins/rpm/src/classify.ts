@@ -1,15 +1,14 @@
-import type { Classification, IndexLocation } from '@artifactapi/plugin-sdk';
+import type { Classification, ExpectedDigest, IndexLocation } from '@artifactapi/plugin-sdk';
 import { PRIMARY_INDEX, PRIMARY_ROLE, REPOMD, REPOMD_INDEX, packageRoot, repodataFile } from './layout.js';
 
-/** createrepo's unique metadata names start with the file's checksum (md5 to sha512). */
-const HASH_NAMED = /^[0-9a-f]{32,128}-[^/]+$/;
-const PRIMARY_FILE = /^[0-9a-f]{32,128}-primary\.xml(\.[a-z0-9]+)?$/;
+/** createrepo's unique metadata names start with the checksum of the stored (compressed) file. */
+const HASH_NAMED = /^([0-9a-f]{32,128})-([^/]+)$/;
+const PRIMARY_NAME = /^primary\.xml(\.[a-z0-9]+)?$/;
+const NAME_DIGESTS: Readonly<Record<number, ExpectedDigest['algorithm']>> = { 40: 'sha1', 64: 'sha256', 128: 'sha512' };
 
 const REPOMD_VERDICT: Classification = Object.freeze({ cache: 'mutable', index: REPOMD_INDEX, snapshot: true, contentType: 'application/xml' });
 const SIGNATURE: Classification = Object.freeze({ cache: 'mutable', contentType: 'application/pgp-signature' });
 const KEY: Classification = Object.freeze({ cache: 'mutable', contentType: 'application/pgp-keys' });
-const PRIMARY: Classification = Object.freeze({ cache: 'immutable', index: PRIMARY_INDEX });
-const METADATA: Classification = Object.freeze({ cache: 'immutable' });
 const OTHER_METADATA: Classification = Object.freeze({ cache: 'mutable' });
 const PACKAGE: Classification = Object.freeze({ cache: 'immutable', contentType: 'application/x-rpm' });
 const OTHER: Classification = Object.freeze({ cache: 'mutable' });
@@ -26,11 +25,25 @@ export function classifyRpmPath(path: string): Classification {
     if (meta.file === 'repomd.xml') return REPOMD_VERDICT;
     if (meta.file === 'repomd.xml.asc') return SIGNATURE;
     if (meta.file === 'repomd.xml.key') return KEY;
-    if (PRIMARY_FILE.test(meta.file)) return PRIMARY;
-    return HASH_NAMED.test(meta.file) ? METADATA : OTHER_METADATA;
+    const hashed = HASH_NAMED.exec(meta.file);
+    return hashed ? hashNamed(hashed[1]!, hashed[2]!) : OTHER_METADATA;
   }
   if (path.endsWith('.rpm') || path.endsWith('.drpm')) return PACKAGE;
   return OTHER;
+}
+
+/**
+ * A hash-named metadata file is immutable, and its name is a digest the bytes must have even
+ * before repomd.xml is read (a repomd.xml that cannot be had does not let a wrong file through).
+ * The primary is the index of packages.
+ */
+function hashNamed(hex: string, name: string): Classification {
+  const algorithm = NAME_DIGESTS[hex.length];
+  return {
+    cache: 'immutable',
+    ...(PRIMARY_NAME.test(name) ? { index: PRIMARY_INDEX } : {}),
+    ...(algorithm ? { expectedDigest: { algorithm, hex } } : {}),
+  };
 }
 
 /**
