@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { ArtifactFacts, Classification, ExpectedDigest, IndexLocation, InspectContext, RewriteContext, RewriteResult } from '@artifactapi/plugin-sdk';
-import { AapiError } from '../errors.js';
+import { AapiError, isAapiError } from '../errors.js';
 import type { CacheEntry } from '../metadata/metadata-store.js';
 import type { WorkerPool } from '../workers/index.js';
 import { RenderedCache, type Rendered, type RenderedCacheStats } from './rendered-cache.js';
@@ -128,6 +128,8 @@ export class IndexDocuments {
       indexPath = located.path;
       facts = await this.factsFor(repo, located.path, located.index, depth);
     } catch (err) {
+      // An upstream whose new snapshot names files it cannot deliver is reachable but inconsistent: no bytes it lists pass unchecked.
+      if (isAapiError(err) && err.code === 'AAPI_ERR_SNAPSHOT_INCOMPLETE') throw err;
       if (repo.config.quarantine_days) {
         throw new AapiError(
           'AAPI_ERR_INDEX_UNAVAILABLE',
