@@ -202,9 +202,10 @@ export class IndexDocuments {
     return this.inspect(repo, doc.entry, index, indexPath);
   }
 
-  /** The inspector's facts about a stored document, computed once per document digest. */
+  /** The inspector's facts about a stored document, computed once per document digest and path. */
   private inspect(repo: RepoRuntime, entry: CacheEntry, index: string, indexPath: string): Promise<Record<string, ArtifactFacts>> {
-    const key = `${repo.name}\u0000${entry.digest}\u0000${index}`;
+    // The path is part of the key: facts are keyed by repository paths, which an inspector may resolve against it (one document mirrored under two roots).
+    const key = `${repo.name}\u0000${entry.digest}\u0000${index}\u0000${indexPath}`;
     let facts = this.facts.get(key);
     if (!facts) {
       const ctx: InspectContext = { repo: repo.name, upstreamBase: repo.config.base_url, options: repo.config.options, path: indexPath };
