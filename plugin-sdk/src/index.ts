@@ -43,4 +43,7 @@ export type {
   PluginLogger,
   RepoInfo,
   RewriteContext,
+  VerifyInput,
+  VerifyResult,
+  VerifyTask,
 } from './types.js';
