@@ -67,15 +67,17 @@ export async function storeDownload(
   let spool: WriteStream | undefined;
   let body: GrowingBody;
   let localFile = writer.localPath;
+  // A plugin verifier reads the whole file: clients get nothing before it passes, so a mismatch is a 502.
+  const holdAll = verdict.listedCheck !== undefined;
   try {
     if (writer.localPath) {
-      body = await GrowingBody.open(writer.localPath, declared);
+      body = await GrowingBody.open(writer.localPath, declared, false, holdAll);
     } else {
       const spoolPath = join(deps.spoolDir, randomUUID());
       localFile = spoolPath;
       spool = createWriteStream(spoolPath);
       await once(spool, 'open');
-      body = await GrowingBody.open(spoolPath, declared, true);
+      body = await GrowingBody.open(spoolPath, declared, true, holdAll);
     }
   } catch (err) {
     spool?.destroy();

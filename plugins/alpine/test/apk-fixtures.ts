@@ -4,9 +4,15 @@
  * and a data gzip member; the index is a signature member and a member holding DESCRIPTION and
  * APKINDEX. Signatures are real RSA signatures by a throwaway key: the proxy only passes them on.
  */
-import { createHash, createSign, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createHash, createPublicKey, createSign, createVerify, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { crc32, deflateRawSync } from 'node:zlib';
 import { pack } from 'tar-stream';
+import { readApkIndex, type ApkRecord } from '../src/apk-index.js';
+import { apkChecksumOf, parseApkChecksum } from '../src/apk-checksum.js';
+import { controlMember } from '../src/apk-package.js';
+import { readGzipMember } from '../src/gzip-member.js';
+
+export type { ApkRecord } from '../src/apk-index.js';
 
 /** One package to build. */
 export interface ApkSpec {
@@ -81,6 +87,33 @@ export async function buildApkIndex(packages: readonly BuiltApk[], overrides: Re
 /** `C:` as apk-tools writes it. */
 export function apkChecksum(controlMember: Uint8Array): string {
   return `Q1${createHash('sha1').update(controlMember).digest('base64')}`;
+}
+
+// ---- what a client checks (apk-tools does the same with the key in /etc/apk/keys) ----
+
+/**
+ * Whether an APKINDEX.tar.gz's signature member holds a valid signature by the fixture key over
+ * the rest of the file: false for an index that was re-encoded or altered on the way.
+ */
+export function indexSignatureValid(index: Uint8Array): boolean {
+  const signature = readGzipMember(index, 0, 1 << 20);
+  const header = signature.content.subarray(0, 100).toString('latin1');
+  if (!header.startsWith('.SIGN.RSA.')) return false;
+  const size = parseInt(signature.content.subarray(124, 136).toString('latin1').trim(), 8);
+  const sig = signature.content.subarray(512, 512 + size);
+  const publicKey = createPublicKey(key());
+  return createVerify('sha1').update(index.subarray(signature.end)).verify(publicKey, sig);
+}
+
+/** The package records of an APKINDEX.tar.gz, as apk reads them. */
+export function indexRecords(index: Uint8Array): Promise<ApkRecord[]> {
+  return readApkIndex(index);
+}
+
+/** The `C:` a package's bytes hash to, in the form of `listed` (what `apk fetch` compares). */
+export function packageChecksum(apk: Uint8Array, listed: string): string {
+  const member = controlMember(apk);
+  return apkChecksumOf(apk.subarray(member.start, member.end), parseApkChecksum(listed));
 }
 
 function recordOf(apk: BuiltApk, overrides: Readonly<Record<string, string>>): string {
