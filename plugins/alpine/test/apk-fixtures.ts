@@ -165,15 +165,10 @@ async function signatureMember(signed: Buffer): Promise<Buffer> {
 /** A ustar archive of `files`; `complete` = with the two end-of-archive blocks (abuild cuts them from all but the last). */
 async function tarOf(files: Readonly<Record<string, string | Buffer>>, complete: boolean): Promise<Buffer> {
   const tar = pack();
-  const chunks: Buffer[] = [];
-  tar.on('data', (chunk: unknown) => chunks.push(chunk as Buffer));
-  const ended = new Promise<void>((resolve, reject) => {
-    tar.on('end', resolve);
-    tar.on('error', reject);
-  });
   for (const [name, content] of Object.entries(files)) tar.entry({ name, mtime: MTIME, mode: 0o644, uname: 'root', gname: 'root' }, content);
   tar.finalize();
-  await ended;
+  const chunks: Buffer[] = [];
+  for await (const chunk of tar) chunks.push(chunk as Buffer);
   const whole = Buffer.concat(chunks);
   return complete ? whole : whole.subarray(0, whole.byteLength - 1024);
 }
