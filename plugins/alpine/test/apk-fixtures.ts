@@ -28,6 +28,8 @@ export interface ApkSpec {
   files?: Readonly<Record<string, string>>;
   /** Whether the package carries a signature member (default true). */
   signed?: boolean;
+  /** Install scripts in the control member beside .PKGINFO (`.post-install`…). */
+  scripts?: Readonly<Record<string, string>>;
 }
 
 /** A built package and what its index record says about it. */
@@ -53,7 +55,7 @@ function key(): KeyObject {
 }
 
 export async function buildApk(spec: ApkSpec): Promise<BuiltApk> {
-  const control = gzipMember(await tarOf({ '.PKGINFO': pkginfo(spec) }, false));
+  const control = gzipMember(await tarOf({ '.PKGINFO': pkginfo(spec), ...spec.scripts }, false));
   const data = gzipMember(await tarOf(spec.files ?? { [`usr/share/${spec.name}/README`]: `${spec.name} ${spec.version}\n` }, true));
   const parts = spec.signed === false ? [control, data] : [await signatureMember(control), control, data];
   return { spec, fileName: `${spec.name}-${spec.version}.apk`, bytes: Buffer.concat(parts), control, checksum: apkChecksum(control) };
@@ -66,7 +68,7 @@ export async function buildApk(spec: ApkSpec): Promise<BuiltApk> {
 export async function withAlteredControl(apk: BuiltApk): Promise<Buffer> {
   // Same length, more compressible (a run of one letter), so the member comes out no longer and a comment pads it.
   const text = pkginfo(apk.spec).replace(/^(pkgdesc|url) = (.*)$/gm, (_line, key: string, value: string) => `${key} = ${'A'.repeat(value.length)}`);
-  const tar = await tarOf({ '.PKGINFO': text }, false);
+  const tar = await tarOf({ '.PKGINFO': text, ...apk.spec.scripts }, false);
   for (let level = 9; level >= 0; level--) {
     const member = gzipMember(tar, level, apk.control.byteLength);
     if (member.byteLength === apk.control.byteLength) {

@@ -13,6 +13,7 @@ import { buildApk, withAlteredControl, type BuiltApk } from './apk-fixtures.js';
 let signed: BuiltApk;
 let unsigned: BuiltApk;
 let big: BuiltApk;
+let bigControl: BuiltApk;
 let dir: string;
 
 test.before(async () => {
@@ -20,6 +21,7 @@ test.before(async () => {
   unsigned = await buildApk({ name: 'musl', version: '1.2.5-r0', buildTime: 1_720_000_000, signed: false });
   // Incompressible data well past the verifier's first read: only the head is inflated.
   big = await buildApk({ name: 'firmware', version: '1-r0', buildTime: 1_720_000_000, files: { 'lib/blob.bin': randomBytes(600_000).toString('latin1') } });
+  bigControl = await buildApk({ name: 'scripted', version: '1-r0', buildTime: 1_720_000_000, scripts: { '.post-install': randomBytes(700_000).toString('base64') } });
   dir = await mkdtemp(join(tmpdir(), 'apk-verify-'));
 });
 test.after.always(() => rm(dir, { recursive: true, force: true }));
@@ -49,6 +51,11 @@ test('the verifier accepts the package its index lists, signed or not', async (t
   t.deepEqual(await verify(signed.bytes, signed.checksum), { ok: true, actual: signed.checksum });
   t.deepEqual(await verify(unsigned.bytes, unsigned.checksum), { ok: true, actual: unsigned.checksum });
   t.true((await verify(big.bytes, big.checksum)).ok);
+});
+
+test('a control member longer than the first read is read further, not refused', async (t) => {
+  t.true(bigControl.control.byteLength > 256 * 1024);
+  t.deepEqual(await verify(bigControl.bytes, bigControl.checksum), { ok: true, actual: bigControl.checksum });
 });
 
 test('an altered control member (same size, same signature and data) is refused', async (t) => {

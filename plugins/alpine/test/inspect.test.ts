@@ -3,7 +3,7 @@ import { gzipSync } from 'node:zlib';
 import { runInspector } from '@artifactapi/plugin-sdk/testkit';
 import plugin from '../src/index.js';
 import { parseApkIndexText } from '../src/apk-index.js';
-import { buildApk, buildApkIndex, type BuiltApk } from './apk-fixtures.js';
+import { buildApk, buildApkIndex, indexRecords, indexSignatureValid, type BuiltApk } from './apk-fixtures.js';
 
 const DIR = 'v3.20/main/x86_64/';
 let curl: BuiltApk;
@@ -52,4 +52,11 @@ test('index text: blank lines separate records, the first value of a repeated le
     { C: 'Q1a', P: 'a', V: '1-r0' },
     { P: 'b', V: '2-r0' },
   ]);
+});
+
+test('the fixture index carries a signature a client can check, which any change to the index breaks', async (t) => {
+  t.true(indexSignatureValid(index));
+  const reencoded = Buffer.concat([index.subarray(0, index.byteLength - 1), Buffer.from([index.at(-1)! ^ 1])]);
+  t.false(indexSignatureValid(reencoded));
+  t.true((await indexRecords(index)).some((r) => r.P === 'curl'));
 });
