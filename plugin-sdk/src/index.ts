@@ -19,6 +19,7 @@ export type {
   EvictTarget,
   PutOptions,
   RepositoryRef,
+  SendOptions,
   ServedArtifact,
   StoredObject,
 } from './engine-service.js';
