@@ -28,6 +28,14 @@ test('apk fetch through the proxy: the signed index and the package arrive byte 
   t.true(again.index.equals(mirror.index));
   t.is(mirror.upstream.requests.length, before, 'the repeat sent nothing upstream');
 
+  // apk update may send If-Modified-Since: an unchanged cached index answers 304 without asking upstream.
+  const indexUrl = `${line}/x86_64/APKINDEX.tar.gz`;
+  const lastModified = (await fetch(indexUrl, { method: 'HEAD' })).headers.get('last-modified');
+  t.truthy(lastModified);
+  const unchanged = await fetch(indexUrl, { headers: { 'if-modified-since': lastModified! } });
+  t.is(unchanged.status, 304);
+  t.is(mirror.upstream.requests.length, before);
+
   // An unsigned package (no signature member) verifies the same way.
   const lib = await apkFetch(line, 'libcurl');
   t.true(lib.apk.equals(mirror.packages.libcurl!.bytes));
