@@ -12,6 +12,7 @@ import { servedContentType } from './content-type.js';
 import { etagOf } from './served.js';
 import { storeDownload } from './upstream-fetch.js';
 import type { UpstreamTokens } from './upstream-tokens.js';
+import type { WorkerPool } from '../workers/index.js';
 
 export interface UpstreamExchangeDeps {
   blobs: BlobStore;
@@ -27,6 +28,8 @@ export interface UpstreamExchangeDeps {
   stopping: AbortSignal;
   /** Stores the files a new copy of a `snapshot` document names before the copy is recorded (IndexDocuments.completeSnapshot). */
   completeSnapshot: (repo: RepoRuntime, path: string, verdict: Classification, entry: CacheEntry) => Promise<void>;
+  /** Runs plugin verifiers over downloads before they are committed. */
+  pool?: WorkerPool;
 }
 
 /**
