@@ -13,6 +13,7 @@ interface PackageEntry {
   digest?: ExpectedDigest;
   checksumType?: string;
   fileTime?: number;
+  size?: number;
   href?: string;
   base?: string;
 }
@@ -21,8 +22,9 @@ interface PackageEntry {
  * Inspector task for `rpm-primary` (worker pool): for every package primary.xml lists, keyed by
  * its repository path (`<location href>`, or an `xml:base` under the remote's base_url), the
  * sha256 of the whole `.rpm` (`<checksum pkgid="YES">`), when the repository got it (`<time
- * file>`, for quarantine) and `name-[epoch:]version-release.arch`. The file is decompressed and
- * parsed as a stream: EPEL's is hundreds of MB of XML, and only one package is held at a time.
+ * file>`, for quarantine), its size (`<size package>`) and `name-[epoch:]version-release.arch`.
+ * The file is decompressed and parsed as a stream: EPEL's is hundreds of MB of XML, and only one
+ * package is held at a time.
  */
 export async function inspectPrimary(input: { body: Uint8Array; ctx: InspectContext }): Promise<Record<string, ArtifactFacts>> {
   const { body, ctx } = input;
@@ -41,6 +43,7 @@ export async function inspectPrimary(input: { body: Uint8Array; ctx: InspectCont
       if (tag.name === 'version') current.evr = `${a.epoch && a.epoch !== '0' ? `${a.epoch}:` : ''}${a.ver ?? '?'}-${a.rel ?? '?'}`;
       else if (tag.name === 'checksum') current.checksumType = a.type;
       else if (tag.name === 'time' && a.file !== undefined && /^\d+$/.test(a.file)) current.fileTime = Number(a.file);
+      else if (tag.name === 'size' && a.package !== undefined && /^\d+$/.test(a.package)) current.size = Number(a.package);
       else if (tag.name === 'location') {
         current.href = a.href;
         current.base = a['xml:base'];
@@ -67,6 +70,7 @@ function factsOf(entry: PackageEntry): ArtifactFacts {
   const facts: ArtifactFacts = { version: `${entry.name ?? '?'}-${entry.evr ?? '?'}.${entry.arch ?? '?'}` };
   if (entry.digest) facts.digests = [entry.digest];
   if (entry.fileTime !== undefined) facts.publishedAt = entry.fileTime * 1000;
+  if (entry.size !== undefined) facts.size = entry.size;
   return facts;
 }
 

@@ -17,14 +17,16 @@ const EXPECTED: Record<string, ArtifactFacts> = {
     version: 'bash-5.1.8-9.el9.x86_64',
     digests: [{ algorithm: 'sha256', hex: '6f1c4e3b2a19d8c7e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d2' }],
     publishedAt: 1714000000_000,
+    size: 1771541,
   },
   [`${ROOT}Packages/p/perl-Errno-1.30-481.el9.x86_64.rpm`]: {
     version: 'perl-Errno-1.30-481.el9.x86_64',
     digests: [{ algorithm: 'sha512', hex: 'abcdef0123456789'.repeat(8) }],
     publishedAt: 1700000000_000,
+    size: 14000,
   },
   // xml:base under base_url: keyed by where it is under the remote; md5 gives no digest.
-  '9/extras/x86_64/os/Packages/kernel-5.14.0-427.el9.x86_64.rpm': { version: 'kernel-2:5.14.0-427.el9.x86_64', publishedAt: 1720000000_000 },
+  '9/extras/x86_64/os/Packages/kernel-5.14.0-427.el9.x86_64.rpm': { version: 'kernel-2:5.14.0-427.el9.x86_64', publishedAt: 1720000000_000, size: 1 },
 };
 
 for (const [suffix, compress] of [
