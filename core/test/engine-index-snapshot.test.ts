@@ -51,7 +51,16 @@ async function host(t: ExecutionContext) {
     const res = await fetch(`${running.url}/api/v1/remote/${repo}/${path}`);
     return { status: res.status, cache: res.headers.get('x-artifact-cache'), body: await res.text() };
   };
-  return { upstream, get };
+  /** GETs until `done` holds (the new snapshot is completed in the background), at most 50 times. */
+  const getUntil = async (repo: string, path: string, done: (r: Awaited<ReturnType<typeof get>>) => boolean) => {
+    let r = await get(repo, path);
+    for (let i = 0; i < 50 && !done(r); i++) {
+      await sleep(200);
+      r = await get(repo, path);
+    }
+    return r;
+  };
+  return { upstream, get, getUntil };
 }
 
 test('a package is checked against the list its manifest names by role; the list against the manifest', async (t) => {
@@ -74,7 +83,7 @@ test('a package is checked against the list its manifest names by role; the list
 });
 
 test('a new manifest is served only once the lists it requires are stored; until then the previous one serves', async (t) => {
-  const { upstream, get } = await host(t);
+  const { upstream, get, getUntil } = await host(t);
   const v1 = snapshot('lists/a.json', { 'pkg/x': 'x' });
   upstream.setFile('/manifest.json', v1.manifest);
   upstream.setFile(`/${v1.list}`, v1.listBody);
@@ -85,7 +94,9 @@ test('a new manifest is served only once the lists it requires are stored; until
   upstream.setFile('/manifest.json', v2.manifest);
   upstream.deleteFile(`/${v1.list}`);
   await sleep(1_200);
-  t.like(await get('one', 'manifest.json'), { status: 200, cache: 'STALE', body: v1.manifest }, 'v2 names a list the upstream lacks');
+  t.like(await get('one', 'manifest.json'), { status: 200, cache: 'STALE', body: v1.manifest }, 'v1 serves while v2 is tried');
+  for (let i = 0; i < 50 && upstream.hits(`/${v2.list}`) === 0; i++) await sleep(100); // v2's list asked for, in the background
+  t.like(await get('one', 'manifest.json'), { status: 200, body: v1.manifest }, 'v2 names a list the upstream lacks');
   t.like(await get('one', v1.list), { status: 200, cache: 'HIT', body: v1.listBody }, 'v1 is whole');
   const none = await get('two', 'manifest.json');
   t.is(none.status, 502, 'with no previous copy the request fails');
@@ -93,6 +104,8 @@ test('a new manifest is served only once the lists it requires are stored; until
 
   upstream.setFile(`/${v2.list}`, v2.listBody);
   await sleep(1_200);
-  t.like(await get('one', 'manifest.json'), { status: 200, body: v2.manifest });
+  const meanwhile = await get('one', 'manifest.json');
+  t.like(meanwhile, { status: 200, cache: 'STALE', body: v1.manifest }, 'the previous copy serves while the new one is completed');
+  t.like(await getUntil('one', 'manifest.json', (r) => r.body === v2.manifest), { status: 200, body: v2.manifest });
   t.like(await get('one', v2.list), { status: 200, cache: 'HIT' });
 });

@@ -56,10 +56,10 @@ export interface Classification {
    * For an index document whose `index` kind has an inspector and whose listed files are named
    * per upstream snapshot (RPM `repomd.xml` and its hash-named metadata): a newly downloaded copy
    * replaces the stored one only once every file its inspector marks `required` is stored too,
-   * each fetched through the cache and checked against the new copy's digests. While one cannot
-   * be stored, the previous copy keeps serving (STALE), or with none the request fails
-   * (AAPI_ERR_SNAPSHOT_INCOMPLETE). So every copy the product served stays complete after the
-   * upstream deletes the files it names. Default false.
+   * each fetched through the cache and checked against the new copy's digests. Meanwhile, and
+   * while one cannot be stored, the previous copy serves (STALE); with none, the first request
+   * waits for the new copy, or fails (AAPI_ERR_SNAPSHOT_INCOMPLETE). So every copy the product
+   * served stays complete after the upstream deletes the files it names. Default false.
    */
   snapshot?: boolean;
 }

@@ -207,28 +207,32 @@ export class UpstreamExchange {
 
   /**
    * A `snapshot` document is downloaded whole and recorded only once the files it names are
-   * stored (Classification.snapshot): its clients get it then, or the stale copy while the
-   * upstream cannot deliver those files.
+   * stored (Classification.snapshot). With a previous copy, clients get that one at once (it is
+   * complete) while the new one is completed, and the new one serves from the next request on;
+   * when the upstream cannot deliver its files the previous one simply stays. Without one, clients
+   * wait for the new copy, or get its AAPI_ERR_SNAPSHOT_INCOMPLETE.
    */
   private async storeSnapshot(flight: Flight, repo: RepoRuntime, path: string, verdict: Classification, res: UpstreamResponse, stale: CacheEntry | undefined): Promise<void> {
     const { deps } = this;
-    const download = await storeDownload(deps, repo, path, verdict, res, {
-      publish: async (entry) => {
-        await deps.completeSnapshot(repo, path, verdict, entry);
-        await deps.entries.record(entry).catch((err: unknown) => deps.log.warn({ err, repo: repo.name, path }, 'snapshot served but not recorded'));
-      },
-      maxBytes: repo.config.max_body_size ?? deps.limits?.maxBodySize ?? 0,
-      totalMs: (repo.config.timeouts?.total ?? deps.limits?.totalSeconds ?? 0) * 1000,
-    });
+    // First, so the refreshed expiry of the previous copy never overwrites the new one's entry.
+    if (stale) flight.resolve(await this.staleOutcome(repo, stale, res.status));
     let entry: CacheEntry;
     try {
+      const download = await storeDownload(deps, repo, path, verdict, res, {
+        publish: async (stored) => {
+          await deps.completeSnapshot(repo, path, verdict, stored);
+          await deps.entries.record(stored).catch((err: unknown) => deps.log.warn({ err, repo: repo.name, path }, 'snapshot served but not recorded'));
+        },
+        maxBytes: repo.config.max_body_size ?? deps.limits?.maxBodySize ?? 0,
+        totalMs: (repo.config.timeouts?.total ?? deps.limits?.totalSeconds ?? 0) * 1000,
+      });
       entry = await download.stored;
     } catch (err) {
-      if (!stale || !isAapiError(err) || err.code !== 'AAPI_ERR_SNAPSHOT_INCOMPLETE') throw err;
-      deps.log.warn({ err, repo: repo.name, path }, 'new snapshot incomplete upstream; the stored one keeps serving');
-      return flight.resolve(await this.staleOutcome(repo, stale, res.status));
+      if (!stale) throw err;
+      deps.log.warn({ err, repo: repo.name, path }, 'new snapshot not stored; the previous one keeps serving');
+      return;
     }
-    flight.resolve({ kind: 'entry', entry, cache: 'MISS', source: 'remote', upstreamStatus: res.status });
+    if (!stale) flight.resolve({ kind: 'entry', entry, cache: 'MISS', source: 'remote', upstreamStatus: res.status });
   }
 
   private async staleOutcome(repo: RepoRuntime, stale: CacheEntry, upstreamStatus: number | undefined): Promise<FlightOutcome> {
