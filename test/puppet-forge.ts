@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gzipSync } from 'node:zlib';
-import { pack } from 'tar-stream';
 import { startUpstream, type UpstreamServer } from '@artifactapi/plugin-sdk/testkit';
+import { tarOf } from './helpers/tar-archive.js';
 import type { Teardown } from './helpers/teardown.js';
 
 /** One module release the fixture Forge serves. */
@@ -47,19 +47,11 @@ export function fixtureReleases(youngApp = false): FixtureRelease[] {
 /** A module tarball as `puppet module build` lays it out: `{owner}-{name}-{version}/metadata.json` and a manifest. */
 export async function moduleTarball(release: FixtureRelease): Promise<Buffer> {
   const top = `${release.owner}-${release.name}-${release.version}`;
-  const tar = pack();
-  const chunks: Buffer[] = [];
-  tar.on('data', (chunk: unknown) => chunks.push(chunk as Buffer));
-  const ended = new Promise<void>((resolve, reject) => {
-    tar.on('end', resolve);
-    tar.on('error', reject);
-  });
-  const mtime = new Date(Date.UTC(2024, 0, 1));
-  tar.entry({ name: `${top}/metadata.json`, mtime }, `${JSON.stringify(metadataOf(release), null, 2)}\n`);
-  tar.entry({ name: `${top}/manifests/init.pp`, mtime }, `class ${release.name} {\n  notice('${top}')\n}\n`);
-  tar.finalize();
-  await ended;
-  return gzipSync(Buffer.concat(chunks));
+  const files = {
+    [`${top}/metadata.json`]: `${JSON.stringify(metadataOf(release), null, 2)}\n`,
+    [`${top}/manifests/init.pp`]: `class ${release.name} {\n  notice('${top}')\n}\n`,
+  };
+  return gzipSync(await tarOf(files, new Date(Date.UTC(2024, 0, 1))));
 }
 
 function metadataOf(release: FixtureRelease): Record<string, unknown> {
