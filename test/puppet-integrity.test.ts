@@ -1,0 +1,49 @@
+import test from 'ava';
+import { startServe } from './helpers/serve-process.js';
+import { tempDir, writeConfig } from './helpers/temp-dir.js';
+import { buildReleases, fixtureReleases, forgeConfig, startForge } from './puppet-forge.js';
+
+/** A GET that never rejects; `body` is undefined when the response broke off before its end. */
+async function attempt(url: string): Promise<{ status: number; cache: string | null; body?: Buffer }> {
+  const res = await fetch(url);
+  try {
+    return { status: res.status, cache: res.headers.get('x-artifact-cache'), body: Buffer.from(await res.arrayBuffer()) };
+  } catch {
+    return { status: res.status, cache: res.headers.get('x-artifact-cache') };
+  }
+}
+
+// acme-app-1.2.0's release gives file_sha256; acme-lib-2.0.0's gives only file_md5.
+for (const slug of ['acme-app-1.2.0', 'acme-lib-2.0.0']) {
+  test(`the ${slug} tarball that does not match its release's digest is refused and never stored`, async (t) => {
+    const forge = await startForge(t, await buildReleases(fixtureReleases()));
+    forge.tamper(slug);
+    const proxy = await startServe(t, { config: await writeConfig(await tempDir(t), forgeConfig(forge.upstream.url)) });
+    const url = `${proxy.url}/api/v1/remote/forge/v3/files/${slug}.tar.gz`;
+    const upstreamPath = `/v3/files/${slug}.tar.gz`;
+
+    for (const round of [1, 2]) {
+      const r = await attempt(url);
+      t.not(r.cache, 'HIT', `round ${round}: never served from cache`);
+      if (r.status === 200) {
+        // The digest is known only at the end of the download: then the response breaks off.
+        t.is(r.body, undefined, `round ${round}: a 200 must break off before its end`);
+      } else {
+        t.is(r.status, 502, `round ${round}`);
+        t.regex(r.body?.toString() ?? '', /AAPI_ERR_UPSTREAM_DIGEST/);
+      }
+    }
+    t.is(forge.upstream.hits(upstreamPath, 'GET'), 2, 'nothing was stored, so the second request went upstream again');
+
+    // Once the upstream serves the bytes its release promises, they are stored and served as they are.
+    const good = forge.releases.find((r) => r.slug === slug)!.tarball;
+    forge.upstream.setFile(upstreamPath, { body: good, contentType: 'application/octet-stream' });
+    const fixed = await attempt(url);
+    t.is(fixed.status, 200);
+    t.true(fixed.body?.equals(good));
+    const hit = await attempt(url);
+    t.is(hit.cache, 'HIT');
+    t.true(hit.body?.equals(good));
+    t.is(forge.upstream.hits(upstreamPath, 'GET'), 3);
+  });
+}
