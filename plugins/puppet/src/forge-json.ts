@@ -1,4 +1,4 @@
-import { parseJsonDocument } from '@artifactapi/plugin-sdk';
+import { parseJsonDocument, versionVerdict } from '@artifactapi/plugin-sdk';
 
 /** A JSON object of a Forge document (a release, a module, a list page). */
 export type ForgeObject = Record<string, unknown>;
@@ -36,7 +36,7 @@ export function createdAt(release: ForgeObject): number | undefined {
 
 /** Whether a release was published after the quarantine cutoff; an undated release is kept. */
 export function isYoung(release: ForgeObject, cutoff: number | undefined): boolean {
-  if (cutoff === undefined) return false;
-  const created = createdAt(release);
-  return created !== undefined && created > cutoff;
+  const publishedAt = createdAt(release);
+  const facts = { version: typeof release.version === 'string' ? release.version : '', ...(publishedAt !== undefined ? { publishedAt } : {}) };
+  return versionVerdict(facts, { quarantineCutoff: cutoff }) === 'quarantined';
 }
