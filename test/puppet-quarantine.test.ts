@@ -24,6 +24,8 @@ puppetTest('quarantine_days hides a young release from the list pages puppet rea
 
   const refused = await fetch(`${repository}/v3/files/acme-app-1.2.0.tar.gz`);
   t.is(refused.status, 451);
-  t.regex(await refused.text(), /AAPI_ERR_QUARANTINED.*acme-app@1\.2\.0/);
+  const error = (await refused.json()) as { message: string; error: { code: string } };
+  t.is(error.error.code, 'AAPI_ERR_QUARANTINED');
+  t.regex(error.message, /^Quarantined: acme-app@1\.2\.0 was published .* \(AAPI_ERR_QUARANTINED\)$/, 'the Forge error shape, whose message puppet prints');
   t.is(forge.upstream.hits('/v3/files/acme-app-1.2.0.tar.gz', 'GET'), 0, 'a quarantined tarball is never fetched');
 });

@@ -17,6 +17,8 @@ export default definePlugin({
   upstreamUrl: forgeUpstreamUrl,
   indexOf: (path) => forgeIndexOf(path),
   routes: listingRoutes,
+  // puppet prints an error body's `message` (the Forge's error shape); the product's `error` stays beside it.
+  errorBody: (error) => ({ message: `${error.message} (${error.code})`, errors: [error.message], error: { code: error.code, message: error.message } }),
   rewriters: { [FORGE_LIST]: rewriter, [FORGE_MODULE]: rewriter, [FORGE_RELEASE]: rewriter },
   inspectors: { [FORGE_RELEASE]: { module: new URL('./inspect-release.js', import.meta.url).href, export: 'inspectForgeRelease' } },
 });

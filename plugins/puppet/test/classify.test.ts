@@ -38,3 +38,12 @@ test('a folded list page goes upstream with its query; created_at is no longer e
   t.is(plugin.upstreamUrl('v3/releases;exclude_fields=created_at&module=a-b', ctx), 'https://forge.example/api/forge/v3/releases?module=a-b');
   t.is(plugin.upstreamUrl('v3/files/acme-app-1.0.0.tar.gz', ctx), 'https://forge.example/api/forge/v3/files/acme-app-1.0.0.tar.gz');
 });
+
+test('errors carry the Forge shape puppet prints (`message`) and the product\'s `error` object', (t) => {
+  const body = plugin.errorBody({ code: 'AAPI_ERR_QUARANTINED', message: 'Quarantined: acme-app@1.2.0 …', status: 451 });
+  t.deepEqual(body, {
+    message: 'Quarantined: acme-app@1.2.0 … (AAPI_ERR_QUARANTINED)',
+    errors: ['Quarantined: acme-app@1.2.0 …'],
+    error: { code: 'AAPI_ERR_QUARANTINED', message: 'Quarantined: acme-app@1.2.0 …' },
+  });
+});
