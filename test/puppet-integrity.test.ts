@@ -1,6 +1,9 @@
 import test from 'ava';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { startServe } from './helpers/serve-process.js';
 import { tempDir, writeConfig } from './helpers/temp-dir.js';
+import { puppetHome, puppetModuleInstall, puppetTest } from './puppet-client.js';
 import { buildReleases, fixtureReleases, forgeConfig, startForge } from './puppet-forge.js';
 
 /** A GET that never rejects; `body` is undefined when the response broke off before its end. */
@@ -47,3 +50,14 @@ for (const slug of ['acme-app-1.2.0', 'acme-lib-2.0.0']) {
     t.is(forge.upstream.hits(upstreamPath, 'GET'), 3);
   });
 }
+
+puppetTest('puppet module install fails on a tampered dependency and installs nothing of it', async (t) => {
+  const forge = await startForge(t, await buildReleases(fixtureReleases()));
+  forge.tamper('acme-lib-2.0.0');
+  const proxy = await startServe(t, { config: await writeConfig(await tempDir(t), forgeConfig(forge.upstream.url)) });
+  const home = await puppetHome(t);
+  const failure = await t.throwsAsync(puppetModuleInstall(home, 'acme-app', `${proxy.url}/api/v1/remote/forge`));
+  // A 502 whose reason phrase names the code, or (when the bytes were already on their way) a cut-off body puppet's own md5 check refuses.
+  t.regex(failure?.message ?? '', /AAPI_ERR_UPSTREAM_DIGEST|did not match expected checksum/);
+  t.false(existsSync(join(home.modules, 'lib')));
+});
