@@ -66,6 +66,12 @@ export function foldListQuery(endpoint: ListEndpoint, rawQuery: string): string 
   return `${endpoint};${new URLSearchParams(params).toString()}`;
 }
 
+/** One spelling of a folded list path (parameters sorted), however it reached the engine. */
+export function canonicalForgePath(path: string): string {
+  const list = LIST.exec(path);
+  return list ? foldListQuery(list[1] as ListEndpoint, list[2] ?? '') : path;
+}
+
 /**
  * The upstream URL of a path: a folded list gets its query back. `created_at` is taken out of an
  * `exclude_fields` the client sent (puppet excludes it), because quarantine filters lists by it.

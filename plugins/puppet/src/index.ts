@@ -1,5 +1,5 @@
 import { definePlugin } from '@artifactapi/plugin-sdk';
-import { FORGE_LIST, FORGE_MODULE, FORGE_RELEASE, classifyForgePath, forgeIndexOf, forgeUpstreamUrl } from './forge-paths.js';
+import { FORGE_LIST, FORGE_MODULE, FORGE_RELEASE, canonicalForgePath, classifyForgePath, forgeIndexOf, forgeUpstreamUrl } from './forge-paths.js';
 import { listingRoutes } from './listing-routes.js';
 
 const rewriter = { module: new URL('./rewrite-document.js', import.meta.url).href, export: 'rewriteForgeDocument' };
@@ -14,6 +14,7 @@ export default definePlugin({
   description: 'Puppet Forge v3: releases and modules JSON (quarantine by created_at), tarballs verified against file_sha256/file_md5',
   options: { properties: {} },
   classify: (path) => classifyForgePath(path),
+  canonicalPath: (path) => canonicalForgePath(path),
   upstreamUrl: forgeUpstreamUrl,
   indexOf: (path) => forgeIndexOf(path),
   routes: listingRoutes,
