@@ -99,8 +99,8 @@ export interface FixtureForge {
   releases: BuiltRelease[];
   /** `/v3/releases` requests seen, with their query. */
   listRequests: URLSearchParams[];
-  /** Serves other bytes than the release JSON promises for a release's tarball. */
-  tamper(slug: string): void;
+  /** Serves other bytes than the release JSON promises for a release's tarball; returns them. */
+  tamper(slug: string): Buffer;
 }
 
 /** A Forge v3 API on loopback: paginated `/v3/releases?module=`, releases, modules and tarballs. */
@@ -153,6 +153,7 @@ export async function startForge(t: Teardown, releases: BuiltRelease[], options:
       const evil = Buffer.from(r.tarball);
       evil[evil.length - 1] ^= 0xff;
       upstream.setFile(`/v3/files/${slug}.tar.gz`, { body: evil, contentType: 'application/octet-stream' });
+      return evil;
     },
   };
 }

@@ -1,10 +1,17 @@
 import test from 'ava';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServe } from './helpers/serve-process.js';
 import { tempDir, writeConfig } from './helpers/temp-dir.js';
 import { puppetHome, puppetModuleInstall, puppetTest } from './puppet-client.js';
 import { buildReleases, fixtureReleases, forgeConfig, startForge } from './puppet-forge.js';
+
+/** Where the embedded blob store keeps bytes: `blobs/sha256/<aa>/<hash>` under the data dir. */
+function blobPath(dataDir: string, bytes: Buffer): string {
+  const hex = createHash('sha256').update(bytes).digest('hex');
+  return join(dataDir, 'blobs', 'sha256', hex.slice(0, 2), hex);
+}
 
 /** A GET that never rejects; `body` is undefined when the response broke off before its end. */
 async function attempt(url: string): Promise<{ status: number; cache: string | null; body?: Buffer }> {
@@ -20,7 +27,7 @@ async function attempt(url: string): Promise<{ status: number; cache: string | n
 for (const slug of ['acme-app-1.2.0', 'acme-lib-2.0.0']) {
   test(`the ${slug} tarball that does not match its release's digest is refused and never stored`, async (t) => {
     const forge = await startForge(t, await buildReleases(fixtureReleases()));
-    forge.tamper(slug);
+    const evil = forge.tamper(slug);
     const proxy = await startServe(t, { config: await writeConfig(await tempDir(t), forgeConfig(forge.upstream.url)) });
     const url = `${proxy.url}/api/v1/remote/forge/v3/files/${slug}.tar.gz`;
     const upstreamPath = `/v3/files/${slug}.tar.gz`;
@@ -37,6 +44,7 @@ for (const slug of ['acme-app-1.2.0', 'acme-lib-2.0.0']) {
       }
     }
     t.is(forge.upstream.hits(upstreamPath, 'GET'), 2, 'nothing was stored, so the second request went upstream again');
+    t.false(existsSync(blobPath(proxy.dataDir, evil)), 'the tampered bytes are not in the blob store');
 
     // Once the upstream serves the bytes its release promises, they are stored and served as they are.
     const good = forge.releases.find((r) => r.slug === slug)!.tarball;
@@ -48,6 +56,7 @@ for (const slug of ['acme-app-1.2.0', 'acme-lib-2.0.0']) {
     t.is(hit.cache, 'HIT');
     t.true(hit.body?.equals(good));
     t.is(forge.upstream.hits(upstreamPath, 'GET'), 3);
+    t.true(existsSync(blobPath(proxy.dataDir, good)), 'the blob check above can fail: the good bytes are stored there');
   });
 }
 
