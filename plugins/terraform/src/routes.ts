@@ -123,9 +123,11 @@ async function sendError(error: unknown, request: PluginRequest, reply: PluginRe
   let code = 'AAPI_ERR_INTERNAL';
   let status = 500;
   let message = 'internal error';
-  if (error instanceof TerraformError || isEngineError(error)) {
+  if (error instanceof TerraformError) {
     ({ code, status, message } = error);
-    if (isEngineError(error)) for (const [name, value] of Object.entries(error.headers)) reply.header(name, value);
+  } else if (isEngineError(error)) {
+    ({ code, status, message } = error);
+    for (const [name, value] of Object.entries(error.headers)) reply.header(name, value);
   } else if (typeof (error as { statusCode?: unknown }).statusCode === 'number' && (error as { statusCode: number }).statusCode < 500) {
     status = (error as { statusCode: number }).statusCode;
     code = status === 404 ? 'AAPI_ERR_NOT_FOUND' : 'AAPI_ERR_REQUEST_INVALID';
