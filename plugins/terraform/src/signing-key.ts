@@ -12,8 +12,8 @@ export interface SigningKey {
   keyId: string;
 }
 
-/** RSA modulus of generated keys. */
-export const RSA_BITS = 4096;
+/** RSA modulus of generated keys (GnuPG's default; Terraform accepts any RSA key). */
+export const RSA_BITS = 3072;
 
 // Deterministic signatures: the same SUMS bytes, key and date give the same signature bytes on
 // every replica (openpgp.js would otherwise add a random salt notation).
