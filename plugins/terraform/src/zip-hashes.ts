@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { inflateRawSync } from 'node:zlib';
+import { crc32, inflateRawSync } from 'node:zlib';
 import type { RewriteContext, RewriteResult } from '@artifactapi/plugin-sdk';
 
 /**
@@ -51,6 +51,7 @@ export function zipEntries(zip: Uint8Array): ZipEntry[] {
     if (at + 46 > zip.byteLength || view.getUint32(at, true) !== CENTRAL) throw new SyntaxError('zip: broken central directory');
     const flags = view.getUint16(at + 8, true);
     const method = view.getUint16(at + 10, true);
+    const crc = view.getUint32(at + 16, true);
     const compressed = view.getUint32(at + 20, true);
     const size = view.getUint32(at + 24, true);
     const nameLength = view.getUint16(at + 28, true);
@@ -62,13 +63,23 @@ export function zipEntries(zip: Uint8Array): ZipEntry[] {
     if (flags & 1) throw new SyntaxError(`zip: ${name} is encrypted`);
     if (method !== 0 && method !== 8) throw new SyntaxError(`zip: ${name} uses compression method ${method}`);
     if (name.includes('\n')) throw new SyntaxError('zip: a file name contains a newline');
-    entries.push({ name, content: () => entryContent(zip, view, local, method, compressed, size, name) });
+    entries.push({ name, content: () => entryContent(zip, view, { local, method, compressed, size, crc, name }) });
     at += 46 + nameLength + extraLength + commentLength;
   }
   return entries;
 }
 
-function entryContent(zip: Uint8Array, view: DataView, local: number, method: number, compressed: number, size: number, name: string): Uint8Array {
+interface EntryHeader {
+  local: number;
+  method: number;
+  compressed: number;
+  size: number;
+  crc: number;
+  name: string;
+}
+
+/** An entry's bytes, checked against its size and CRC-32 as Go's archive/zip checks them. */
+function entryContent(zip: Uint8Array, view: DataView, { local, method, compressed, size, crc, name }: EntryHeader): Uint8Array {
   if (local + 30 > zip.byteLength || view.getUint32(local, true) !== LOCAL) throw new SyntaxError(`zip: ${name}: broken local header`);
   const start = local + 30 + view.getUint16(local + 26, true) + view.getUint16(local + 28, true);
   if (start + compressed > zip.byteLength) throw new SyntaxError(`zip: ${name} is cut short`);
@@ -80,6 +91,7 @@ function entryContent(zip: Uint8Array, view: DataView, local: number, method: nu
     throw new SyntaxError(`zip: ${name} does not inflate (${(err as Error).message})`);
   }
   if (content.byteLength !== size) throw new SyntaxError(`zip: ${name} has ${content.byteLength} bytes, its header says ${size}`);
+  if (crc32(content) >>> 0 !== crc) throw new SyntaxError(`zip: ${name} fails its CRC-32 check`);
   return content;
 }
 
