@@ -68,3 +68,11 @@ test('archive names, mirror paths and version order', (t) => {
   t.is(parseMirrorPath('hashicorp/null/index.json'), undefined);
   t.deepEqual(['1.10.0', '1.2.0', '1.2.0-rc.1', '1.2.0-beta', '0.9.9'].sort(compareVersions), ['0.9.9', '1.2.0-beta', '1.2.0-rc.1', '1.2.0', '1.10.0']);
 });
+
+test('quarantine counts from when the proxy stored the SHA256SUMS (first seen): no publish time in the protocol', async (t) => {
+  const dir = '-/dl/releases.hashicorp.com/terraform-provider-null/3.2.1/';
+  const sums = `${'a'.repeat(64)}  terraform-provider-null_3.2.1_linux_amd64.zip\n`;
+  const seen = await runInspector(plugin, 'terraform-shasums', sums, { path: `${dir}terraform-provider-null_3.2.1_SHA256SUMS`, storedAt: 1_700_000_000_000 });
+  t.is(seen[`${dir}terraform-provider-null_3.2.1_linux_amd64.zip`]?.publishedAt, 1_700_000_000_000);
+  t.is(seen[`${dir}terraform-provider-null_3.2.1_linux_amd64.zip`]?.version, 'terraform-provider-null 3.2.1 (linux_amd64)');
+});
