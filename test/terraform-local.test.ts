@@ -71,7 +71,7 @@ test.serial('uploads need the admin token and a provider archive name under {nam
   t.is(badName.status, 403);
   t.regex(await badName.text(), /AAPI_ERR_PATH_DENIED/);
   t.is((await put(proc, 'acme/gadget/terraform-provider-widget_2.0.0_linux_amd64.zip', zip, TOKEN)).status, 403, 'the type in the file name must be the folder\'s');
-  const versions = (await (await fetch(`${proc.url}/api/v1/remote/terraform-local/v1/providers/acme/widget/versions`)).json()) as { versions: { version: string }[] };
+  const versions = (await (await fetch(`${proc.url}/terraform/terraform-local/v1/providers/acme/widget/versions`)).json()) as { versions: { version: string }[] };
   t.deepEqual(versions.versions.map((v) => v.version), ['1.0.0', '1.1.0'], 'nothing refused was stored');
 });
 
@@ -156,7 +156,7 @@ test.serial('a deleted archive leaves the versions document', async (t) => {
   const proc = current;
   const res = await fetch(`${proc.url}/api/v1/remote/terraform-local/acme/widget/terraform-provider-widget_1.1.0_linux_amd64.zip`, { method: 'DELETE', headers: { authorization: `Bearer ${TOKEN}` } });
   t.is(res.status, 204);
-  const versions = (await (await fetch(`${proc.url}/api/v1/remote/terraform-local/v1/providers/acme/widget/versions`)).json()) as { versions: { version: string }[] };
+  const versions = (await (await fetch(`${proc.url}/terraform/terraform-local/v1/providers/acme/widget/versions`)).json()) as { versions: { version: string }[] };
   t.deepEqual(versions.versions.map((v) => v.version), ['1.0.0']);
-  t.is((await fetch(`${proc.url}/api/v1/remote/terraform-local/v1/providers/acme/widget/1.1.0/download/linux/amd64`)).status, 404);
+  t.is((await fetch(`${proc.url}/terraform/terraform-local/v1/providers/acme/widget/1.1.0/download/linux/amd64`)).status, 404);
 });

@@ -52,18 +52,21 @@ export class LocalRegistry {
     return { versions };
   }
 
-  /** `GET …/{version}/download/{os}/{arch}`: where the archive and its signed checksums are. */
-  async download(repo: string, at: Extract<RegistryPath, { kind: 'download' }>, publicBase: string, key: SigningKey): Promise<object> {
+  /**
+   * `GET …/{version}/download/{os}/{arch}`: where the archive (`publicBase`, the repository's own
+   * URL) and its signed checksums (`registryBase`, the plugin's registry URL) are.
+   */
+  async download(repo: string, at: Extract<RegistryPath, { kind: 'download' }>, bases: { publicBase: string; registryBase: string }, key: SigningKey): Promise<object> {
     const file = archiveName({ type: at.type, version: at.version, os: at.os, arch: at.arch });
     const archive = (await this.archives(repo, at.namespace, at.type)).find((a) => a.file === file);
     if (!archive) throw notFound(`${at.namespace}/${at.type} ${at.version} has no ${at.os}_${at.arch} archive in ${repo}`);
-    const release = `${publicBase}/v1/providers/${at.namespace}/${at.type}/${at.version}`;
+    const release = `${bases.registryBase}/v1/providers/${at.namespace}/${at.type}/${at.version}`;
     return {
       protocols: this.protocols,
       os: at.os,
       arch: at.arch,
       filename: file,
-      download_url: `${publicBase}/${archive.path}`,
+      download_url: `${bases.publicBase}/${archive.path}`,
       shasums_url: `${release}/SHA256SUMS`,
       shasums_signature_url: `${release}/SHA256SUMS.sig`,
       shasum: archive.sha256,

@@ -7,6 +7,8 @@ import { providerProtocols } from './protocols.js';
 import { parseMirrorPath, RemoteMirror } from './remote-mirror.js';
 
 const PREFIX = '/api/v1/remote/';
+/** Where local repositories serve the provider registry protocol: `/terraform/{repo}/v1/providers/`. */
+export const REGISTRY_PREFIX = '/terraform/';
 const JSON_TYPE = 'application/json';
 /** The local repository announced at the host root, for provider addresses `HOST/{ns}/{type}`. */
 export const DEFAULT_REGISTRY_REPOSITORY = 'terraform-local';
@@ -15,9 +17,10 @@ export const DEFAULT_REGISTRY_REPOSITORY = 'terraform-local';
  * The terraform protocol surface the core's repository routes cannot give by themselves:
  * - `/.well-known/terraform.json` at the host root (service discovery of the local registry
  *   named by `TF_REGISTRY_REPOSITORY`, default `terraform-local`), and `{base}/.well-known/terraform.json`;
- * - `{base}/v1/providers/…` of a local repository, derived from its uploads and signed;
+ * - `/terraform/{repo}/v1/providers/…` of a local repository, derived from its uploads and signed
+ *   (archives themselves stay at `{base}/{ns}/{type}/{file}`, served by the core);
  * - `{base}/mirror/…` of a remote repository (the provider network mirror protocol).
- * Requests for these paths on repositories of other types are answered as the core would.
+ * A remote's registry protocol (`{base}/v1/providers/…`) is the core's repository route.
  */
 export function mountTerraform(scope: RouteScope, ctx: RoutesContext): void {
   const env = process.env;
@@ -27,6 +30,7 @@ export function mountTerraform(scope: RouteScope, ctx: RoutesContext): void {
   const local = new LocalRegistry(ctx.engine, protocols);
   const mirror = new RemoteMirror(ctx.engine);
   const publicBase = (request: PluginRequest, repo: string) => `${ctx.publicOrigin(request)}${PREFIX}${encodeURIComponent(repo)}`;
+  const registryBase = (request: PluginRequest, repo: string) => `${ctx.publicOrigin(request)}${REGISTRY_PREFIX}${encodeURIComponent(repo)}`;
 
   scope.setErrorHandler((error, request, reply) => sendError(error, request, reply, ctx));
 
@@ -36,31 +40,41 @@ export function mountTerraform(scope: RouteScope, ctx: RoutesContext): void {
     handler: async (request, reply) => {
       const repo = ctx.engine.resolve(registryRepo);
       if (!repo || repo.package !== 'terraform') throw notFound(`no terraform repository named ${registryRepo} (set TF_REGISTRY_REPOSITORY)`);
-      await sendDocument(request, reply, discovery(publicBase(request, registryRepo)), JSON_TYPE);
+      await sendDocument(request, reply, discovery(repo.kind === 'local' ? registryBase(request, registryRepo) : publicBase(request, registryRepo)), JSON_TYPE);
     },
   });
 
+  // Under the core's repository URLs, only these two shapes; for other types they are answered as
+  // the core's route would. The remote's registry protocol (v1/providers/…) stays with the core.
   const repositoryHandler = async (request: PluginRequest, reply: PluginReply): Promise<void> => {
     const { repo: name, path } = splitUrl(request.url);
     const repo = ctx.engine.resolve(name);
     if (!repo) throw new TerraformError('AAPI_ERR_REPO_NOT_FOUND', 404, name);
     const base = publicBase(request, name);
     if (repo.package === 'terraform' && repo.kind !== 'virtual') {
-      if (path === '.well-known/terraform.json') return sendDocument(request, reply, discovery(base), JSON_TYPE);
+      if (path === '.well-known/terraform.json') return sendDocument(request, reply, discovery(repo.kind === 'local' ? registryBase(request, name) : base), JSON_TYPE);
       if (repo.kind === 'remote' && path.startsWith('mirror/')) return serveMirror(repo, path.slice('mirror/'.length), base, request, reply);
-      if (repo.kind === 'local') {
-        const at = parseRegistryPath(path);
-        if (at) return serveLocal(repo, at, base, request, reply);
-      }
     }
-    // Not ours: what the repository route would answer.
     const served = await ctx.engine.get(name, path, { headers: flatHeaders(request), publicBase: base });
     await ctx.engine.send(request, reply, served, { fileName: decodeURIComponent(path.slice(path.lastIndexOf('/') + 1)) });
   };
-  // Only these shapes of repository URL; the core's route keeps every other one.
-  for (const url of ['.well-known/terraform.json', 'v1/providers/*', 'mirror/*']) {
+  for (const url of ['.well-known/terraform.json', 'mirror/*']) {
     scope.route({ method: ['GET', 'HEAD'], url: `${PREFIX}:repo/${url}`, handler: repositoryHandler });
   }
+
+  // A local repository's registry protocol, on the plugin's own URLs: /terraform/{repo}/v1/providers/….
+  scope.route({
+    method: ['GET', 'HEAD'],
+    url: `${REGISTRY_PREFIX}:repo/v1/providers/*`,
+    handler: async (request, reply) => {
+      const name = request.params.repo ?? '';
+      const repo = ctx.engine.resolve(name);
+      if (!repo || repo.package !== 'terraform' || repo.kind !== 'local') throw notFound(`no local terraform repository named ${name}`);
+      const at = parseRegistryPath(`v1/providers/${request.params['*'] ?? ''}`.split('?', 1)[0]!);
+      if (!at) throw notFound(`not a provider registry path: ${request.url}`);
+      await serveLocal(repo, at, { publicBase: publicBase(request, name), registryBase: registryBase(request, name) }, request, reply);
+    },
+  });
 
   async function serveMirror(repo: RepositoryRef, rest: string, base: string, request: PluginRequest, reply: PluginReply): Promise<void> {
     const at = parseMirrorPath(rest);
@@ -69,12 +83,12 @@ export function mountTerraform(scope: RouteScope, ctx: RoutesContext): void {
     await sendDocument(request, reply, JSON.stringify(doc), JSON_TYPE, origin);
   }
 
-  async function serveLocal(repo: RepositoryRef, at: NonNullable<ReturnType<typeof parseRegistryPath>>, base: string, request: PluginRequest, reply: PluginReply): Promise<void> {
+  async function serveLocal(repo: RepositoryRef, at: NonNullable<ReturnType<typeof parseRegistryPath>>, bases: { publicBase: string; registryBase: string }, request: PluginRequest, reply: PluginReply): Promise<void> {
     switch (at.kind) {
       case 'versions':
         return sendDocument(request, reply, JSON.stringify(await local.versions(repo.name, at)), JSON_TYPE);
       case 'download':
-        return sendDocument(request, reply, JSON.stringify(await local.download(repo.name, at, base, await keys.forRepo(repo.name))), JSON_TYPE);
+        return sendDocument(request, reply, JSON.stringify(await local.download(repo.name, at, bases, await keys.forRepo(repo.name))), JSON_TYPE);
       case 'shasums':
         return sendDocument(request, reply, (await local.shasums(repo.name, at)).body, 'text/plain; charset=utf-8');
       case 'signature':
@@ -83,7 +97,7 @@ export function mountTerraform(scope: RouteScope, ctx: RoutesContext): void {
   }
 }
 
-/** Service discovery: the provider registry protocol lives under the repository. */
+/** Service discovery: where the provider registry protocol of a repository lives. */
 function discovery(base: string): string {
   return JSON.stringify({ 'providers.v1': `${base}/v1/providers/` });
 }
