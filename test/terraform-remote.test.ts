@@ -1,4 +1,5 @@
 import anyTest, { type TestFn } from 'ava';
+import { get as httpGet } from 'node:http';
 import { serviceGate } from '@artifactapi/core/testing/services';
 import { startServe, type ServeProcess } from './helpers/serve-process.js';
 import { tempDir, writeConfig } from './helpers/temp-dir.js';
@@ -38,11 +39,16 @@ remotes:
     base_url: ${fixture.registry.url}
     download_urls: [${fixture.files.url}]
     registry_hostname: registry.terraform.io
+  plain:
+    type: remote
+    package: generic
+    base_url: ${fixture.registry.url}
 `,
   );
   const proc = await startServe(hooks, { config });
   t.context = { fixture, proc, release: release!, tampered: tampered! };
   fixture.tamperZip(tampered!, 'linux', 'amd64');
+  fixture.registry.setFile('/mirror/notes.txt', 'a generic file under mirror/\n');
 });
 
 test.after.always(async (t) => {
@@ -154,3 +160,30 @@ test('paths outside the protocol and download hosts are refused without an upstr
   t.is((await fetch(`${proc.url}/api/v1/remote/terraform/something-else`)).status, 403);
   t.is(fixture.registry.requests.length + fixture.files.requests.length - before, 0);
 });
+
+test.serial('HEAD on a mirror document answers its headers only; mirror/ paths of other package types are plain files', async (t) => {
+  const { proc } = t.context;
+  const head = await fetch(`${proc.url}/api/v1/remote/terraform/mirror/registry.terraform.io/hashicorp/null/index.json`, { method: 'HEAD' });
+  t.is(head.status, 200);
+  t.is(head.headers.get('content-type'), 'application/json');
+  t.is(await head.text(), '');
+  const first = await fetch(`${proc.url}/api/v1/remote/plain/mirror/notes.txt`);
+  t.is(first.status, 200);
+  t.is(await first.text(), 'a generic file under mirror/\n');
+  const again = await fetch(`${proc.url}/api/v1/remote/plain/mirror/notes.txt`);
+  t.is(again.headers.get('x-artifact-cache'), 'HIT');
+  await again.arrayBuffer();
+  // Traversal sent as-is (fetch would resolve the dot segments itself).
+  t.is(await rawStatus(proc.port, '/api/v1/remote/plain/mirror/%2E%2E/%2E%2E/x'), 400);
+  t.is(await rawStatus(proc.port, '/api/v1/remote/terraform/mirror/../v1/providers/hashicorp/null/versions'), 400);
+
+});
+
+function rawStatus(port: number, path: string): Promise<number | undefined> {
+  return new Promise((resolve, reject) => {
+    httpGet({ host: '127.0.0.1', port, path, agent: false }, (res) => {
+      res.resume();
+      res.once('end', () => resolve(res.statusCode));
+    }).once('error', reject);
+  });
+}
