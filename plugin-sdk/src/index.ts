@@ -44,4 +44,7 @@ export type {
   PluginLogger,
   RepoInfo,
   RewriteContext,
+  VerifyInput,
+  VerifyResult,
+  VerifyTask,
 } from './types.js';
