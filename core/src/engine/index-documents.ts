@@ -222,7 +222,7 @@ export class IndexDocuments {
     const key = `${repo.name}\u0000${entry.digest}\u0000${index}\u0000${indexPath}`;
     let facts = this.facts.get(key);
     if (!facts) {
-      const ctx: InspectContext = { repo: repo.name, upstreamBase: repo.config.base_url, options: repo.config.options, path: indexPath, storedAt: doc.entry.storedAt };
+      const ctx: InspectContext = { repo: repo.name, upstreamBase: repo.config.base_url, options: repo.config.options, path: indexPath, storedAt: entry.storedAt };
       facts = this.source
         .bytes(entry)
         .then((body) =>

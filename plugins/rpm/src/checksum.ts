@@ -1,7 +1,7 @@
 import type { ExpectedDigest } from '@artifactapi/plugin-sdk';
 
 const ALGORITHMS: Readonly<Record<string, ExpectedDigest['algorithm']>> = { sha256: 'sha256', sha512: 'sha512', sha1: 'sha1', sha: 'sha1' };
-const HEX_LENGTH: Readonly<Record<ExpectedDigest['algorithm'], number>> = { sha1: 40, sha256: 64, sha512: 128 };
+const HEX_LENGTH: Readonly<Record<ExpectedDigest['algorithm'], number>> = { md5: 32, sha1: 40, sha256: 64, sha512: 128 };
 
 /**
  * A `<checksum type="…">HEX</checksum>` as a digest the engine can check, or undefined for a type
