@@ -68,6 +68,7 @@ rpmTest('with the upstream stopped, dnf still installs everything already fetche
   const offline = await dnfRoot(await tempDir(t, 'aapi-dnf-'), baseurl);
   t.regex(await dnfInstall(offline, ['tinyapp']), /Installed:[\s\S]*tinyapp-1\.0-1\.noarch[\s\S]*tinydep-2\.0-1\.noarch/);
   t.is((await readFile(join(offline.installroot, 'usr/share/tinyapp/version.txt'), 'utf8')).trim(), 'tinyapp-1.0');
+  await sleep(1_500); // dnf's own request refreshed the stale copy's expiry; let it lapse again
   const repomd = await fetch(`${proxy.url}/api/v1/remote/alma/${REPO_ROOT}repodata/repomd.xml`);
   t.is(repomd.status, 200);
   t.is(repomd.headers.get('x-artifact-cache'), 'STALE');
