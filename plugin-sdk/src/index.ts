@@ -28,6 +28,7 @@ export type { MergeContext, MergeDocument, MergeInput, MergeTask, Mergers } from
 export type {
   ArtifactFacts,
   ArtifactPlugin,
+  ContentCheck,
   InspectContext,
   InspectTask,
   Negotiated,
@@ -43,4 +44,6 @@ export type {
   PluginLogger,
   RepoInfo,
   RewriteContext,
+  VerifyInput,
+  VerifyTask,
 } from './types.js';

@@ -52,7 +52,35 @@ export interface Classification {
    * exactly (docker layers two remote repositories share). Default false.
    */
   sharedByDigest?: boolean;
+  /** A check of the bytes no plain digest expresses, run by one of the plugin's `verifiers` before they are committed. */
+  contentCheck?: ContentCheck;
 }
+
+/**
+ * What an artifact's content must amount to when a digest of its raw bytes cannot say it (go's
+ * `h1:` hash over the files inside a module zip). The core runs the named verifier of the plugin
+ * over the downloaded bytes, in the worker pool, before committing them; bytes for which it
+ * answers anything other than `expected` are never stored or served (AAPI_ERR_UPSTREAM_DIGEST).
+ */
+export interface ContentCheck {
+  /** Key of the plugin's `verifiers`. */
+  verifier: string;
+  /** What the verifier must answer for the bytes, e.g. `h1:…`. */
+  expected: string;
+}
+
+/** Input of a verifier task: the whole artifact and the path it was requested at. */
+export interface VerifyInput {
+  body: Uint8Array;
+  path: string;
+}
+
+/**
+ * A verifier task: runs in the worker pool, pure, and answers what the bytes amount to in the
+ * terms of a {@link ContentCheck} (e.g. their `h1:` hash). Throw a SyntaxError for bytes it cannot
+ * read at all (a zip that is not one): they are refused like a mismatch.
+ */
+export type VerifyTask = (input: VerifyInput) => string | Promise<string>;
 
 /** The repository a hook is called for, as configured by the operator. */
 export interface RepoInfo {
@@ -124,6 +152,8 @@ export interface ArtifactFacts {
   publishedAt?: string | number;
   /** Human-readable version for 451 messages, e.g. `left-pad@1.3.0`. */
   version?: string;
+  /** A check of the artifact's content beyond its digests (see {@link ContentCheck}). */
+  contentCheck?: ContentCheck;
 }
 
 /** Context an inspector task receives. Like a rewriter, an inspector throws a SyntaxError for an unreadable document. */
@@ -228,12 +258,14 @@ export interface PluginDefinition {
   hosted?: HostedDefinition;
   /** Virtual repositories: merges members' index documents by index kind. Default: the first member answers. */
   mergers?: Mergers;
+  /** Content verifiers by name, for {@link ContentCheck}s that `classify` or an inspector names. Run in the worker pool. Default: none. */
+  verifiers?: Readonly<Record<string, TaskRef<VerifyInput, string>>>;
 }
 
 /** A plugin as the core holds it: the definition with every optional hook filled in. */
 export interface ArtifactPlugin
   extends Required<Pick<PluginDefinition, 'type' | 'description' | 'classify' | 'upstreamUrl' | 'upstreamHeaders' | 'canonicalPath' | 'negotiate' | 'indexOf' | 'errorBody'>>,
-    Pick<PluginDefinition, 'options' | 'routes' | 'upstreamAuth' | 'hosted' | 'mergers' | 'upstreamHosts'> {
+    Pick<PluginDefinition, 'options' | 'routes' | 'upstreamAuth' | 'hosted' | 'mergers' | 'upstreamHosts' | 'verifiers'> {
   readonly rewriters: Readonly<Record<string, TaskRef>>;
   readonly inspectors: Readonly<Record<string, TaskRef>>;
   /**

@@ -66,6 +66,27 @@ export class GrowingBody {
     this.events.emit('change');
   }
 
+  /** The first `size` bytes once they have all reached the file (a content check before commit). */
+  async readWhole(size: number): Promise<Buffer> {
+    while (this.written < size && !this.failure) {
+      await new Promise<void>((resolve) => {
+        const off = this.onChange(() => {
+          off();
+          resolve();
+        });
+      });
+    }
+    if (this.failure) throw this.failure;
+    const buffer = Buffer.allocUnsafe(size);
+    let offset = 0;
+    while (offset < size) {
+      const { bytesRead } = await this.handle.read(buffer, offset, size - offset, offset);
+      if (bytesRead === 0) throw new Error(`file ended after ${offset} of ${size} bytes`);
+      offset += bytesRead;
+    }
+    return buffer;
+  }
+
   /** A stream of the body from the start, or of an inclusive range. */
   createReader(range?: ByteRange): Readable {
     this.refs++;

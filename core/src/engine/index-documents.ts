@@ -138,7 +138,9 @@ export class IndexDocuments {
       throw new AapiError('AAPI_ERR_QUARANTINED', `${mine.version ?? path} was published ${new Date(published).toISOString()}; ${repo.name} serves it from ${availableAt}`);
     }
     const strongest = strongestDigest(mine.digests);
-    return strongest && !verdict.expectedDigest ? { ...verdict, expectedDigest: strongest } : verdict;
+    let checked: CheckedVerdict = strongest && !verdict.expectedDigest ? { ...verdict, expectedDigest: strongest } : verdict;
+    if (mine.contentCheck && !checked.contentCheck) checked = { ...checked, contentCheck: mine.contentCheck };
+    return checked;
   }
 
   private async factsFor(repo: RepoRuntime, indexPath: string, index: string): Promise<Record<string, ArtifactFacts>> {

@@ -12,6 +12,7 @@ import { servedContentType } from './content-type.js';
 import { etagOf } from './served.js';
 import { storeDownload } from './upstream-fetch.js';
 import type { UpstreamTokens } from './upstream-tokens.js';
+import type { WorkerPool } from '../workers/index.js';
 
 export interface UpstreamExchangeDeps {
   blobs: BlobStore;
@@ -21,6 +22,8 @@ export interface UpstreamExchangeDeps {
   lock: FetchLock;
   tokens: UpstreamTokens;
   log: PluginLogger;
+  /** Runs the plugin's content verifiers before a download is committed. */
+  pool: WorkerPool;
   /** Defaults for the download limits a repository does not set itself (`upstream.*`). */
   limits?: { maxBodySize?: number; totalSeconds?: number };
   /** Aborts the downloads still running at stop(); they are never committed. */

@@ -7,6 +7,8 @@ import { AapiError } from '../errors.js';
 import type { CacheEntry } from '../metadata/metadata-store.js';
 import type { BlobStore, BlobWriter } from '../storage/blob-store.js';
 import type { UpstreamResponse } from '../upstream/index.js';
+import type { WorkerPool } from '../workers/index.js';
+import { runContentCheck } from './content-check.js';
 import { servedContentType } from './content-type.js';
 import { GrowingBody } from './growing-body.js';
 import type { CheckedVerdict } from './index-documents.js';
@@ -15,6 +17,8 @@ import type { RepoRuntime } from './repo-runtime.js';
 export interface StoreDownloadDeps {
   blobs: BlobStore;
   spoolDir: string;
+  /** Runs the plugin's content verifiers (Classification.contentCheck). */
+  pool?: WorkerPool;
 }
 
 /** What `storeDownload` does besides storing. */
@@ -80,6 +84,10 @@ export async function storeDownload(
   const stored = copyBody(writer, spool, body, res, declared, verdict.expectedDigest?.algorithm, maxBytes > 0 ? maxBytes : Infinity).then(
     async (result) => {
       verify(verdict, result, path);
+      if (verdict.contentCheck) {
+        if (!deps.pool) throw new AapiError('AAPI_ERR_PLUGIN_FAILED', `${path}: a content check needs the worker pool`);
+        await runContentCheck(deps.pool, repo, path, verdict.contentCheck, await body.readWhole(result.size));
+      }
       await writer.commit(result.sha256);
       spool?.end();
       const now = Date.now();

@@ -6,7 +6,7 @@ import type { ArtifactPlugin, TaskRef } from '@artifactapi/plugin-sdk';
  * name would otherwise be a 500 on that request instead of a problem reported when the plugin loads.
  */
 export async function taskRefProblem(plugin: ArtifactPlugin): Promise<string | null> {
-  for (const [hook, refs] of [['rewriters', plugin.rewriters], ['inspectors', plugin.inspectors]] as const) {
+  for (const [hook, refs] of [['rewriters', plugin.rewriters], ['inspectors', plugin.inspectors], ['verifiers', plugin.verifiers ?? {}]] as const) {
     for (const [index, ref] of Object.entries(refs)) {
       const problem = await refProblem(ref as unknown);
       if (problem !== null) return `${hook}["${index}"] ${problem}`;
