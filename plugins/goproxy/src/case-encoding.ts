@@ -18,3 +18,12 @@ export function decodeCase(encoded: string): string | undefined {
 export function encodeCase(path: string): string {
   return path.replace(/[A-Z]/g, (c) => `!${c.toLowerCase()}`);
 }
+
+/**
+ * One spelling of a proxy path: go escapes the `!` of case encoding as `%21` in its requests
+ * (url.PathEscape), while proxies and the checksum database write it literally. Both mean the
+ * same module, so both share one cache entry and the upstream gets the literal form.
+ */
+export function canonicalGoPath(path: string): string {
+  return path.includes('%21') ? path.replace(/%21/g, '!') : path;
+}

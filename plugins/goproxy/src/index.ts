@@ -1,5 +1,6 @@
 import { definePlugin, taskRef } from '@artifactapi/plugin-sdk';
 import type { ArtifactFacts, InspectContext, MergeInput, RewriteResult, VerifyInput } from '@artifactapi/plugin-sdk';
+import { canonicalGoPath } from './case-encoding.js';
 import { classifyGoPath, goIndexOf, goUpstreamUrl } from './classify.js';
 import { GO_LIST, MOD_VERIFIER, SUMDB_LOOKUP, ZIP_VERIFIER } from './kinds.js';
 import { GOPROXY_OPTIONS, goOptions } from './options.js';
@@ -17,6 +18,7 @@ export default definePlugin({
     const options = goOptions(ctx.repo.options);
     return options.sumdbDirect ? options.sumdbNames.map((name) => `https://${name}`) : [];
   },
+  canonicalPath: canonicalGoPath,
   classify: classifyGoPath,
   upstreamUrl: goUpstreamUrl,
   indexOf: goIndexOf,
