@@ -1,7 +1,7 @@
 import type { Classification, HookContext } from '@artifactapi/plugin-sdk';
 import { decodeCase } from './case-encoding.js';
-import { parseGoPath } from './go-paths.js';
-import { GO_LIST, SUMDB_LOOKUP } from './kinds.js';
+import { parseGoPath, versionFilePath } from './go-paths.js';
+import { GO_INFO, GO_LIST, SUMDB_LOOKUP } from './kinds.js';
 import { goOptions, matchesPrefixGlob } from './options.js';
 
 const TEXT = 'text/plain; charset=utf-8';
@@ -54,19 +54,22 @@ export function classifyGoPath(path: string, ctx: HookContext): Classification {
 }
 
 /**
- * A canonical version's .zip and .mod are listed in the first checksum database's `lookup`
- * answer for it, whose `h1:` hashes they are verified against (unless `sumdb_verify` is off or
- * the module matches `nosumdb`).
+ * A canonical version's .zip and .mod are described by the first checksum database's `lookup`
+ * answer, whose `h1:` hashes they are verified against (unless `sumdb_verify` is off or the module
+ * matches `nosumdb`), and by the version's `.info`, whose `Time` is their publish time.
  */
-export function goIndexOf(path: string, ctx: HookContext): { path: string; index: string } | undefined {
+export function goIndexOf(path: string, ctx: HookContext): { path: string; index: string }[] | undefined {
   const p = parseGoPath(path);
   if ((p.kind !== 'zip' && p.kind !== 'mod') || !p.canonical) return undefined;
+  const module = decodeCase(p.module);
+  if (module === undefined) return undefined;
+  const indexes = [{ path: versionFilePath(p.module, p.version, 'info'), index: GO_INFO }];
   const options = goOptions(ctx.repo.options);
   const db = options.sumdbNames[0];
-  if (!options.sumdbVerify || db === undefined) return undefined;
-  const module = decodeCase(p.module);
-  if (module === undefined || matchesPrefixGlob(options.nosumdb, module)) return undefined;
-  return { path: `sumdb/${db}/lookup/${p.module}@${p.version}`, index: SUMDB_LOOKUP };
+  if (options.sumdbVerify && db !== undefined && !matchesPrefixGlob(options.nosumdb, module)) {
+    indexes.unshift({ path: `sumdb/${db}/lookup/${p.module}@${p.version}`, index: SUMDB_LOOKUP });
+  }
+  return indexes;
 }
 
 /** Checksum databases come through the upstream proxy (`<base_url>/sumdb/<name>/…`) or, with `sumdb_direct`, from `https://<name>/…`. */
