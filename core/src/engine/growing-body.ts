@@ -19,6 +19,7 @@ export class GrowingBody {
   private finished = false;
   private failure: Error | undefined;
   private refs = 1;
+  private held = false;
   private readonly events = new EventEmitter();
 
   private constructor(
@@ -45,6 +46,14 @@ export class GrowingBody {
 
   get isFinished(): boolean {
     return this.finished;
+  }
+
+  /**
+   * Gives readers nothing until `finish()`: for bytes checked only once they are all here (a
+   * content check), so a client gets an error status rather than a cut-off 200 when they fail.
+   */
+  holdUntilFinished(): void {
+    this.held = true;
   }
 
   /** Records that `n` more bytes reached the file. */
@@ -114,6 +123,7 @@ export class GrowingBody {
       const last = limit === undefined ? this.written : Math.min(limit, this.written);
       return position >= last ? 'eof' : last - position;
     }
+    if (this.held) return 0;
     // Hold back the final byte of a known-size body, or of a range, until it is verified: the
     // client must not see a complete response made of bytes that may yet fail.
     let available = this.written;

@@ -76,6 +76,8 @@ export async function storeDownload(
     res.body.destroy();
     throw new AapiError('AAPI_ERR_STORAGE_UNAVAILABLE', (err as Error).message, { cause: err });
   }
+  // A content check sees the bytes only once they are all here; until it passes, readers wait.
+  if (verdict.contentCheck) body.holdUntilFinished();
   // A body that trickles in slowly enough never trips the idle timeout; this bounds the whole.
   const deadline =
     totalMs > 0
