@@ -8,10 +8,9 @@ export const GOPROXY_OPTIONS: OptionsSchema = {
   properties: {
     sumdb_names: {
       type: 'array',
-      items: { type: 'string', pattern: '^[a-z0-9][a-z0-9.-]*(:[0-9]+)?$' },
+      items: { type: 'string', pattern: '^[a-z0-9][a-z0-9.-]*(:[0-9]+)?$', 'x-expected': 'a lower-case host name, e.g. sum.golang.org' },
       default: [DEFAULT_SUMDB],
       description: 'Checksum databases served under /sumdb/<name>/ (GOSUMDB names); others are refused. The first one verifies .zip and .mod files.',
-      'x-expected': 'a list of checksum database host names, e.g. [sum.golang.org]',
     },
     sumdb_direct: {
       type: 'boolean',
