@@ -13,7 +13,9 @@ export async function runContentCheck(pool: WorkerPool, repo: RepoRuntime, path:
   if (!task) throw new AapiError('AAPI_ERR_PLUGIN_FAILED', `${repo.plugin.type} names verifier "${check.verifier}" for ${repo.name}/${path}, which it does not have`);
   let actual: string;
   try {
-    actual = await pool.run<VerifyInput, string>(task, { body, path });
+    // Bytes that own their memory move to the worker rather than being copied; nothing reads them after.
+    const owned = body.byteOffset === 0 && body.byteLength === body.buffer.byteLength && !(body.buffer instanceof SharedArrayBuffer);
+    actual = await pool.run<VerifyInput, string>(task, { body, path }, owned ? [body.buffer] : undefined);
   } catch (err) {
     if (err instanceof SyntaxError) {
       throw new AapiError('AAPI_ERR_UPSTREAM_DIGEST', `${path}: expected ${check.expected}, but the bytes cannot be read (${err.message})`, { cause: err });

@@ -86,7 +86,7 @@ export class GrowingBody {
       });
     }
     if (this.failure) throw this.failure;
-    const buffer = Buffer.allocUnsafe(size);
+    const buffer = Buffer.allocUnsafeSlow(size); // its own memory, so it can move to a worker uncopied
     let offset = 0;
     while (offset < size) {
       const { bytesRead } = await this.handle.read(buffer, offset, size - offset, offset);
