@@ -71,7 +71,7 @@ test.serial('module files: byte-identical, immutable ones served from the cache,
   t.is(fixture.upstream.hits('/example.com/Upper/@v/list'), 0);
 });
 
-test.serial('checksum database passthrough: supported, lookup, tiles and latest byte-identical; lookups and tiles cached, latest revalidated; other databases refused', async (t) => {
+test.serial('checksum database passthrough: supported, lookup, tiles and latest byte-identical; lookups and tiles cached, latest revalidated, served stale when the database is gone; other databases refused', async (t) => {
   const fixture = await startGoUpstream(t, MODULES, { sumdbName: SUMDB });
   const proxy = await startProxy(t, goRemote('go', fixture.upstream.url, '    cache: { mutable_ttl: 1 }\n'));
   const api = `${proxy.url}/api/v1/remote/go/sumdb/${SUMDB}`;
@@ -95,6 +95,16 @@ test.serial('checksum database passthrough: supported, lookup, tiles and latest 
   t.is(other.status, 403);
   t.is(other.code, 'AAPI_ERR_PATH_DENIED');
   t.is(fixture.upstream.hits('/sumdb/sum.golang.org/supported'), 0);
+
+  // With the database gone, go still verifies: the tree head is served stale, the rest from the cache.
+  await fixture.upstream.close();
+  await sleep(1_500);
+  const stale = await get(`${api}/latest`);
+  t.is(stale.status, 200);
+  t.is(stale.cache, 'STALE');
+  t.true(stale.body.equals(fixture.sumdb.files.get('latest')!));
+  t.is((await get(`${api}/lookup/github.com/!azure/!go-!thing@v0.2.0`)).cache, 'HIT');
+  t.is((await get(`${api}/supported`)).cache, 'STALE');
 });
 
 test.serial('a .zip or .mod whose h1: hash disagrees with the checksum database is a 502 and never stored; a matching one is verified and cached', async (t) => {
