@@ -88,7 +88,7 @@ export async function storeDownload(
       verify(verdict, result, path);
       if (verdict.contentCheck) {
         if (!deps.pool) throw new AapiError('AAPI_ERR_PLUGIN_FAILED', `${path}: a content check needs the worker pool`);
-        await runContentCheck(deps.pool, repo, path, verdict.contentCheck, await body.readWhole(result.size));
+        await runContentCheck(deps.pool, repo, path, verdict.contentCheck, await readWritten(body, spool ?? writer.stream, result.size));
       }
       await writer.commit(result.sha256);
       spool?.end();
@@ -180,6 +180,18 @@ async function copyBody(
   }
   if (spool) await endStream(spool);
   return { size, sha256: sha256.digest('hex'), extra: extra && extraAlgorithm ? { [extraAlgorithm]: extra.digest('hex') } : {} };
+}
+
+/** The whole body once the file it is read back from has all of it; a failed write fails the read rather than leaving it waiting. */
+async function readWritten(body: GrowingBody, file: Writable, size: number): Promise<Buffer> {
+  if (file.errored) throw file.errored;
+  const fail = (err: Error) => body.fail(err);
+  file.once('error', fail);
+  try {
+    return await body.readWhole(size);
+  } finally {
+    file.off('error', fail);
+  }
 }
 
 function verify(verdict: CheckedVerdict, result: CopyResult, path: string): void {
