@@ -29,7 +29,6 @@ export type { MergeContext, MergeDocument, MergeInput, MergeTask, Mergers } from
 export type {
   ArtifactFacts,
   ArtifactPlugin,
-  ContentCheck,
   InspectContext,
   InspectTask,
   Negotiated,
@@ -46,5 +45,6 @@ export type {
   RepoInfo,
   RewriteContext,
   VerifyInput,
+  VerifyResult,
   VerifyTask,
 } from './types.js';

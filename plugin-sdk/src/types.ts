@@ -52,35 +52,7 @@ export interface Classification {
    * exactly (docker layers two remote repositories share). Default false.
    */
   sharedByDigest?: boolean;
-  /** A check of the bytes no plain digest expresses, run by one of the plugin's `verifiers` before they are committed. */
-  contentCheck?: ContentCheck;
 }
-
-/**
- * What an artifact's content must amount to when a digest of its raw bytes cannot say it (go's
- * `h1:` hash over the files inside a module zip). The core runs the named verifier of the plugin
- * over the downloaded bytes, in the worker pool, before committing them; bytes for which it
- * answers anything other than `expected` are never stored or served (AAPI_ERR_UPSTREAM_DIGEST).
- */
-export interface ContentCheck {
-  /** Key of the plugin's `verifiers`. */
-  verifier: string;
-  /** What the verifier must answer for the bytes, e.g. `h1:…`. */
-  expected: string;
-}
-
-/** Input of a verifier task: the whole artifact and the path it was requested at. */
-export interface VerifyInput {
-  body: Uint8Array;
-  path: string;
-}
-
-/**
- * A verifier task: runs in the worker pool, pure, and answers what the bytes amount to in the
- * terms of a {@link ContentCheck} (e.g. their `h1:` hash). Throw a SyntaxError for bytes it cannot
- * read at all (a zip that is not one): they are refused like a mismatch.
- */
-export type VerifyTask = (input: VerifyInput) => string | Promise<string>;
 
 /** The repository a hook is called for, as configured by the operator. */
 export interface RepoInfo {
@@ -157,9 +129,38 @@ export interface ArtifactFacts {
   publishedAt?: string | number;
   /** Human-readable version for 451 messages, e.g. `left-pad@1.3.0`. */
   version?: string;
-  /** A check of the artifact's content beyond its digests (see {@link ContentCheck}). */
-  contentCheck?: ContentCheck;
+  /** The artifact's exact size in bytes; a body of another length is never stored or served. */
+  size?: number;
+  /**
+   * A check of the bytes that is not a digest of the whole body (apk's `C:`, the SHA-1 of one gzip
+   * member): the name of one of the plugin's `verifiers` and the value it must find. Bytes it
+   * refuses are never stored or served.
+   */
+  verify?: { verifier: string; expected: string };
 }
+
+/** What a verifier task receives: a downloaded artifact, complete and not yet committed. */
+export interface VerifyInput {
+  /** A local file holding exactly the artifact's bytes; read it, never change it. */
+  file: string;
+  /** The value the index lists (`ArtifactFacts.verify.expected`). */
+  expected: string;
+  /** The artifact's repository path, for messages. */
+  path: string;
+}
+
+/** A verifier's answer: `ok`, or what it found instead (shown in the 502 and the log). */
+export interface VerifyResult {
+  ok: boolean;
+  actual?: string;
+}
+
+/**
+ * A verifier task: runs in the worker pool over a downloaded artifact before it is committed and
+ * says whether its bytes match what the index lists. Unreadable bytes are a mismatch (`ok: false`),
+ * not an error; a thrown error is the plugin's fault and also keeps the bytes out.
+ */
+export type VerifyTask = (input: VerifyInput) => VerifyResult | Promise<VerifyResult>;
 
 /** Context an inspector task receives. Like a rewriter, an inspector throws a SyntaxError for an unreadable document. */
 export interface InspectContext {
@@ -274,8 +275,8 @@ export interface PluginDefinition {
    * Default: none.
    */
   companions?(path: string, body: Uint8Array, ctx: HookContext, rewrite: { quarantineCutoff?: number }): readonly string[];
-  /** Content verifiers by name, for {@link ContentCheck}s that `classify` or an inspector names. Run in the worker pool. Default: none. */
-  verifiers?: Readonly<Record<string, TaskRef<VerifyInput, string>>>;
+  /** Artifact verifiers by name (see VerifyTask), named by an inspector's `ArtifactFacts.verify`. Default: none. */
+  verifiers?: Readonly<Record<string, TaskRef<VerifyInput, VerifyResult>>>;
 }
 
 /** A plugin as the core holds it: the definition with every optional hook filled in. */

@@ -19,7 +19,6 @@ export class GrowingBody {
   private finished = false;
   private failure: Error | undefined;
   private refs = 1;
-  private held = false;
   private readonly events = new EventEmitter();
 
   private constructor(
@@ -27,17 +26,21 @@ export class GrowingBody {
     /** Total size when the upstream declared it. */
     readonly declaredSize: number | undefined,
     private readonly unlinkOnRelease: string | undefined,
+    /** Release nothing before `finish()`: the bytes are checked only once they are all there. */
+    private readonly holdAll: boolean,
   ) {
     this.events.setMaxListeners(0);
   }
 
   /**
    * Opens the file being written at `path` for reading. `ownsFile` deletes it when the last
-   * reader is gone (a spool file, as opposed to a blob store's own temporary file).
+   * reader is gone (a spool file, as opposed to a blob store's own temporary file). `holdAll`
+   * releases no byte before `finish()`, for bodies checked only once complete (a plugin verifier),
+   * so a mismatch is an error response rather than a cut one.
    */
-  static async open(path: string, declaredSize: number | undefined, ownsFile = false): Promise<GrowingBody> {
+  static async open(path: string, declaredSize: number | undefined, ownsFile = false, holdAll = false): Promise<GrowingBody> {
     const handle = await open(path, 'r');
-    return new GrowingBody(handle, declaredSize, ownsFile ? path : undefined);
+    return new GrowingBody(handle, declaredSize, ownsFile ? path : undefined, holdAll);
   }
 
   get bytesWritten(): number {
@@ -46,14 +49,6 @@ export class GrowingBody {
 
   get isFinished(): boolean {
     return this.finished;
-  }
-
-  /**
-   * Gives readers nothing until `finish()`: for bytes checked only once they are all here (a
-   * content check), so a client gets an error status rather than a cut-off 200 when they fail.
-   */
-  holdUntilFinished(): void {
-    this.held = true;
   }
 
   /** Records that `n` more bytes reached the file. */
@@ -73,27 +68,6 @@ export class GrowingBody {
     if (this.finished || this.failure) return;
     this.failure = err;
     this.events.emit('change');
-  }
-
-  /** The first `size` bytes once they have all reached the file (a content check before commit). */
-  async readWhole(size: number): Promise<Buffer> {
-    while (this.written < size && !this.failure) {
-      await new Promise<void>((resolve) => {
-        const off = this.onChange(() => {
-          off();
-          resolve();
-        });
-      });
-    }
-    if (this.failure) throw this.failure;
-    const buffer = Buffer.allocUnsafeSlow(size); // its own memory, so it can move to a worker uncopied
-    let offset = 0;
-    while (offset < size) {
-      const { bytesRead } = await this.handle.read(buffer, offset, size - offset, offset);
-      if (bytesRead === 0) throw new Error(`file ended after ${offset} of ${size} bytes`);
-      offset += bytesRead;
-    }
-    return buffer;
   }
 
   /** A stream of the body from the start, or of an inclusive range. */
@@ -123,7 +97,7 @@ export class GrowingBody {
       const last = limit === undefined ? this.written : Math.min(limit, this.written);
       return position >= last ? 'eof' : last - position;
     }
-    if (this.held) return 0;
+    if (this.holdAll) return 0;
     // Hold back the final byte of a known-size body, or of a range, until it is verified: the
     // client must not see a complete response made of bytes that may yet fail.
     let available = this.written;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
-import type { ArtifactFacts, Classification, ExpectedDigest, InspectContext, RewriteContext, RewriteResult } from '@artifactapi/plugin-sdk';
+import type { ArtifactFacts, Classification, ExpectedDigest, InspectContext, RewriteContext, RewriteResult, TaskRef } from '@artifactapi/plugin-sdk';
 import { AapiError } from '../errors.js';
 import type { CacheEntry } from '../metadata/metadata-store.js';
 import type { WorkerPool } from '../workers/index.js';
@@ -16,6 +16,17 @@ export interface CheckedVerdict extends Classification {
    * bytes against: they may be served, but are stored as unverified.
    */
   indexUnavailable?: true;
+  /** The exact size the index lists; a body of another length is not stored. */
+  listedSize?: number;
+  /** The plugin verifier the bytes must pass before they are committed (ArtifactFacts.verify). */
+  listedCheck?: ListedCheck;
+}
+
+/** A plugin verifier task and the value the index lists for it. */
+export interface ListedCheck {
+  verifier: string;
+  task: TaskRef;
+  expected: string;
 }
 
 /** A stored index document as the engine found or fetched it. */
@@ -176,9 +187,11 @@ export class IndexDocuments {
       throw new AapiError('AAPI_ERR_QUARANTINED', `${mine.version ?? path} was published ${new Date(published).toISOString()}; ${repo.name} serves it from ${availableAt}`);
     }
     const strongest = strongestDigest(mine.digests);
-    let checked: CheckedVerdict = strongest && !verdict.expectedDigest ? { ...verdict, expectedDigest: strongest } : verdict;
-    if (mine.contentCheck && !checked.contentCheck) checked = { ...checked, contentCheck: mine.contentCheck };
-    return failed ? { ...checked, indexUnavailable: true } : checked;
+    const checked: CheckedVerdict = strongest && !verdict.expectedDigest ? { ...verdict, expectedDigest: strongest } : { ...verdict };
+    if (typeof mine.size === 'number') checked.listedSize = mine.size;
+    if (mine.verify) checked.listedCheck = listedCheck(repo, path, mine.verify);
+    if (failed) checked.indexUnavailable = true;
+    return checked;
   }
 
   private async factsFor(repo: RepoRuntime, indexPath: string, index: string): Promise<Record<string, ArtifactFacts>> {
@@ -266,9 +279,17 @@ function combineFacts(found: (ArtifactFacts | undefined)[]): ArtifactFacts | und
   for (const f of present) {
     if (out.publishedAt === undefined && f.publishedAt !== undefined) out.publishedAt = f.publishedAt;
     if (out.version === undefined && f.version !== undefined) out.version = f.version;
-    if (out.contentCheck === undefined && f.contentCheck !== undefined) out.contentCheck = f.contentCheck;
+    if (out.size === undefined && f.size !== undefined) out.size = f.size;
+    if (out.verify === undefined && f.verify !== undefined) out.verify = f.verify;
   }
   return out;
+}
+
+/** The verifier an inspector named; one the plugin does not have keeps the bytes out (integrity never fails open). */
+function listedCheck(repo: RepoRuntime, path: string, verify: { verifier: string; expected: string }): ListedCheck {
+  const task = repo.plugin.verifiers[verify.verifier];
+  if (!task) throw new AapiError('AAPI_ERR_PLUGIN_FAILED', `${repo.plugin.type}: ${path} names verifier "${verify.verifier}", which the plugin does not have`);
+  return { verifier: verify.verifier, task, expected: verify.expected };
 }
 
 function strongestDigest(digests: ExpectedDigest[] | undefined): ExpectedDigest | undefined {

@@ -22,12 +22,12 @@ export interface UpstreamExchangeDeps {
   lock: FetchLock;
   tokens: UpstreamTokens;
   log: PluginLogger;
-  /** Runs the plugin's content verifiers before a download is committed. */
-  pool: WorkerPool;
   /** Defaults for the download limits a repository does not set itself (`upstream.*`). */
   limits?: { maxBodySize?: number; totalSeconds?: number };
   /** Aborts the downloads still running at stop(); they are never committed. */
   stopping: AbortSignal;
+  /** Runs plugin verifiers over downloads before they are committed. */
+  pool?: WorkerPool;
 }
 
 /**

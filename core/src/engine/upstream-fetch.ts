@@ -7,17 +7,17 @@ import { AapiError } from '../errors.js';
 import type { CacheEntry } from '../metadata/metadata-store.js';
 import type { BlobStore, BlobWriter } from '../storage/blob-store.js';
 import type { UpstreamResponse } from '../upstream/index.js';
-import type { WorkerPool } from '../workers/index.js';
-import { runContentCheck } from './content-check.js';
 import { servedContentType } from './content-type.js';
 import { GrowingBody } from './growing-body.js';
+import type { WorkerPool } from '../workers/index.js';
 import type { CheckedVerdict } from './index-documents.js';
+import { allWritten, checkListed, listedSizeProblem } from './listed-check.js';
 import type { RepoRuntime } from './repo-runtime.js';
 
 export interface StoreDownloadDeps {
   blobs: BlobStore;
   spoolDir: string;
-  /** Runs the plugin's content verifiers (Classification.contentCheck). */
+  /** Runs plugin verifiers (CheckedVerdict.listedCheck); without it a download that needs one is refused. */
   pool?: WorkerPool;
 }
 
@@ -58,17 +58,26 @@ export async function storeDownload(
     res.body.destroy();
     throw tooLarge(path, maxBytes);
   }
+  const sizeProblem = declared === undefined ? undefined : listedSizeProblem(verdict, path, declared);
+  if (sizeProblem) {
+    res.body.destroy();
+    throw sizeProblem;
+  }
   const writer = await deps.blobs.beginWrite();
   let spool: WriteStream | undefined;
   let body: GrowingBody;
+  let localFile = writer.localPath;
+  // A plugin verifier reads the whole file: clients get nothing before it passes, so a mismatch is a 502.
+  const holdAll = verdict.listedCheck !== undefined;
   try {
     if (writer.localPath) {
-      body = await GrowingBody.open(writer.localPath, declared);
+      body = await GrowingBody.open(writer.localPath, declared, false, holdAll);
     } else {
       const spoolPath = join(deps.spoolDir, randomUUID());
+      localFile = spoolPath;
       spool = createWriteStream(spoolPath);
       await once(spool, 'open');
-      body = await GrowingBody.open(spoolPath, declared, true);
+      body = await GrowingBody.open(spoolPath, declared, true, holdAll);
     }
   } catch (err) {
     spool?.destroy();
@@ -76,8 +85,6 @@ export async function storeDownload(
     res.body.destroy();
     throw new AapiError('AAPI_ERR_STORAGE_UNAVAILABLE', (err as Error).message, { cause: err });
   }
-  // A content check sees the bytes only once they are all here; until it passes, readers wait.
-  if (verdict.contentCheck) body.holdUntilFinished();
   // A body that trickles in slowly enough never trips the idle timeout; this bounds the whole.
   const deadline =
     totalMs > 0
@@ -86,10 +93,7 @@ export async function storeDownload(
   const stored = copyBody(writer, spool, body, res, declared, verdict.expectedDigest?.algorithm, maxBytes > 0 ? maxBytes : Infinity).then(
     async (result) => {
       verify(verdict, result, path);
-      if (verdict.contentCheck) {
-        if (!deps.pool) throw new AapiError('AAPI_ERR_PLUGIN_FAILED', `${path}: a content check needs the worker pool`);
-        await runContentCheck(deps.pool, repo, path, verdict.contentCheck, await readWritten(body, spool ?? writer.stream, result.size));
-      }
+      await checkListed(deps.pool, verdict, path, { file: localFile!, size: result.size, ready: () => allWritten(body, result.size, spool ?? writer.stream) });
       await writer.commit(result.sha256);
       spool?.end();
       const now = Date.now();
@@ -180,18 +184,6 @@ async function copyBody(
   }
   if (spool) await endStream(spool);
   return { size, sha256: sha256.digest('hex'), extra: extra && extraAlgorithm ? { [extraAlgorithm]: extra.digest('hex') } : {} };
-}
-
-/** The whole body once the file it is read back from has all of it; a failed write fails the read rather than leaving it waiting. */
-async function readWritten(body: GrowingBody, file: Writable, size: number): Promise<Buffer> {
-  if (file.errored) throw file.errored;
-  const fail = (err: Error) => body.fail(err);
-  file.once('error', fail);
-  try {
-    return await body.readWhole(size);
-  } finally {
-    file.off('error', fail);
-  }
 }
 
 function verify(verdict: CheckedVerdict, result: CopyResult, path: string): void {

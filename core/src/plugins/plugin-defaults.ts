@@ -1,4 +1,4 @@
-import type { ArtifactPlugin, HookContext, HostedDefinition, Mergers, OptionsSchema, RouteScope, RoutesContext, UpstreamAuth } from '@artifactapi/plugin-sdk';
+import type { ArtifactPlugin, HookContext, HostedDefinition, Mergers, OptionsSchema, PluginDefinition, RouteScope, RoutesContext, UpstreamAuth } from '@artifactapi/plugin-sdk';
 
 /** The plugin contracts this core loads. */
 export const SUPPORTED_API_VERSIONS: readonly number[] = [1, 2];
@@ -17,8 +17,7 @@ export interface CorePlugin extends ArtifactPlugin {
   readonly upstreamAuth: UpstreamAuth;
   readonly hosted: Required<Pick<HostedDefinition, 'isReference' | 'uploadSessions'>> & Pick<HostedDefinition, 'publish'>;
   readonly mergers: Mergers;
-  /** Content verifiers by name (see ContentCheck). */
-  readonly verifiers: NonNullable<ArtifactPlugin['verifiers']>;
+  readonly verifiers: NonNullable<PluginDefinition['verifiers']>;
   /** Whether `routes` mounts anything (so the app skips an empty scope). */
   readonly hasRoutes: boolean;
 }
@@ -48,7 +47,7 @@ export const noUpstreamAuth: UpstreamAuth = Object.freeze({
 export const plainFilesHosted = Object.freeze({ isReference: () => false, uploadSessions: false });
 
 const NO_MERGERS: Mergers = Object.freeze({});
-const NO_VERIFIERS: NonNullable<ArtifactPlugin['verifiers']> = Object.freeze({});
+const NO_VERIFIERS: NonNullable<PluginDefinition['verifiers']> = Object.freeze({});
 
 /** Fills in the named defaults; hooks of a later contract are ignored for a plugin declaring apiVersion 1. */
 export function withDefaults(plugin: ArtifactPlugin, contract: 1 | 2): CorePlugin {

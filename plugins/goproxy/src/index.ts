@@ -1,5 +1,5 @@
 import { definePlugin, taskRef } from '@artifactapi/plugin-sdk';
-import type { ArtifactFacts, InspectContext, MergeInput, RewriteContext, RewriteResult, VerifyInput } from '@artifactapi/plugin-sdk';
+import type { ArtifactFacts, InspectContext, MergeInput, RewriteContext, RewriteResult, VerifyInput, VerifyResult } from '@artifactapi/plugin-sdk';
 import { canonicalGoPath } from './case-encoding.js';
 import { classifyGoPath, goIndexOf, goUpstreamUrl } from './classify.js';
 import { goCompanions } from './companions.js';
@@ -33,8 +33,8 @@ export default definePlugin({
     [SUMDB_LOOKUP]: taskRef<{ body: Uint8Array; ctx: InspectContext }, Record<string, ArtifactFacts>>(new URL('./inspect-lookup.js', import.meta.url), 'inspectLookup'),
   },
   verifiers: {
-    [ZIP_VERIFIER]: taskRef<VerifyInput, string>(new URL('./verify.js', import.meta.url), 'verifyZipHash1'),
-    [MOD_VERIFIER]: taskRef<VerifyInput, string>(new URL('./verify.js', import.meta.url), 'verifyModHash1'),
+    [ZIP_VERIFIER]: taskRef<VerifyInput, VerifyResult>(new URL('./verify.js', import.meta.url), 'verifyZipHash1'),
+    [MOD_VERIFIER]: taskRef<VerifyInput, VerifyResult>(new URL('./verify.js', import.meta.url), 'verifyModHash1'),
   },
   mergers: {
     [GO_LIST]: taskRef<MergeInput, RewriteResult>(new URL('./merge-list.js', import.meta.url), 'mergeVersionLists'),

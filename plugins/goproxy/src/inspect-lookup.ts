@@ -14,7 +14,7 @@ export function inspectLookup(input: { body: Uint8Array; ctx: InspectContext }):
   const hashes = parseLookup(new TextDecoder().decode(input.body), target.module, target.version);
   const version = `${hashes.module}@${hashes.version}`;
   return {
-    [versionFilePath(target.module, target.version, 'zip')]: { version, contentCheck: { verifier: ZIP_VERIFIER, expected: hashes.zip } },
-    [versionFilePath(target.module, target.version, 'mod')]: { version, contentCheck: { verifier: MOD_VERIFIER, expected: hashes.mod } },
+    [versionFilePath(target.module, target.version, 'zip')]: { version, verify: { verifier: ZIP_VERIFIER, expected: hashes.zip } },
+    [versionFilePath(target.module, target.version, 'mod')]: { version, verify: { verifier: MOD_VERIFIER, expected: hashes.mod } },
   };
 }

@@ -1,5 +1,6 @@
 import test from 'ava';
 import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { modHash1, zipHash1 } from '../src/dirhash.js';
 import { zipEntries } from '../src/zip-entries.js';
 import { verifyModHash1, verifyZipHash1 } from '../src/verify.js';
@@ -16,8 +17,12 @@ test('the h1: hashes of a module zip and its go.mod are the ones go computes', a
   const mod = await fixture('fix-v1.2.3.mod');
   t.is(zipHash1(zip), GO_ZIP_HASH);
   t.is(modHash1(mod), GO_MOD_HASH);
-  t.is(verifyZipHash1({ body: new Uint8Array(zip), path: 'example.com/!fix/@v/v1.2.3.zip' }), GO_ZIP_HASH);
-  t.is(verifyModHash1({ body: new Uint8Array(mod), path: 'example.com/!fix/@v/v1.2.3.mod' }), GO_MOD_HASH);
+  const file = (name: string) => fileURLToPath(new URL(`../../test/fixtures/${name}`, import.meta.url));
+  const zipPath = 'example.com/!fix/@v/v1.2.3.zip';
+  t.deepEqual(verifyZipHash1({ file: file('fix-v1.2.3.zip'), expected: GO_ZIP_HASH, path: zipPath }), { ok: true });
+  t.deepEqual(verifyZipHash1({ file: file('fix-v1.2.3.zip'), expected: GO_MOD_HASH, path: zipPath }), { ok: false, actual: GO_ZIP_HASH });
+  t.deepEqual(verifyModHash1({ file: file('fix-v1.2.3.mod'), expected: GO_MOD_HASH, path: 'example.com/!fix/@v/v1.2.3.mod' }), { ok: true });
+  t.like(verifyZipHash1({ file: file('fix-v1.2.3.mod'), expected: GO_ZIP_HASH, path: zipPath }), { ok: false, actual: 'unreadable (not a zip archive (no end of central directory))' });
 });
 
 test('zip entries come out whole, in directory order, from stored and deflated members', async (t) => {

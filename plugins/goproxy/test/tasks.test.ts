@@ -25,8 +25,8 @@ rootroot=
 test('a lookup answer gives the h1: checks of the version\'s .zip and .mod, keyed by their case-encoded paths', (t) => {
   const facts = inspectLookup({ body: enc(LOOKUP), ctx: inspectCtx('sumdb/sum.golang.org/lookup/github.com/!azure/x@v1.0.0') });
   t.deepEqual(facts, {
-    'github.com/!azure/x/@v/v1.0.0.zip': { version: 'github.com/Azure/x@v1.0.0', contentCheck: { verifier: 'go-zip-h1', expected: 'h1:zipzipzip=' } },
-    'github.com/!azure/x/@v/v1.0.0.mod': { version: 'github.com/Azure/x@v1.0.0', contentCheck: { verifier: 'go-mod-h1', expected: 'h1:modmodmod=' } },
+    'github.com/!azure/x/@v/v1.0.0.zip': { version: 'github.com/Azure/x@v1.0.0', verify: { verifier: 'go-zip-h1', expected: 'h1:zipzipzip=' } },
+    'github.com/!azure/x/@v/v1.0.0.mod': { version: 'github.com/Azure/x@v1.0.0', verify: { verifier: 'go-mod-h1', expected: 'h1:modmodmod=' } },
   });
   t.throws(() => inspectLookup({ body: enc(LOOKUP), ctx: inspectCtx('sumdb/sum.golang.org/lookup/github.com/!azure/x@v2.0.0') }), { instanceOf: SyntaxError });
   t.throws(() => inspectLookup({ body: enc('not found\n'), ctx: inspectCtx('sumdb/sum.golang.org/lookup/a.b/c@v1.0.0') }), { instanceOf: SyntaxError });

@@ -1,25 +1,18 @@
-import type { ArtifactFacts, InspectContext, RewriteContext, RewriteResult, VerifyInput } from '@artifactapi/plugin-sdk';
+import type { ArtifactFacts, InspectContext, RewriteContext, RewriteResult } from '@artifactapi/plugin-sdk';
 
-// Worker-pool tasks of the test plugin in engine-content-check.test.ts.
+// Worker-pool tasks of the test plugin in engine-several-indexes.test.ts.
 
 const text = (body: Uint8Array) => new TextDecoder().decode(body);
 const artifactOf = (indexPath: string) => `files/${indexPath.split('/')[1]}`;
 
-/** `sums/<name>` holds what the verifier must answer for `files/<name>`. */
+/** `sums/<name>` holds the sha256 hex of `files/<name>`. */
 export function inspectSums(input: { body: Uint8Array; ctx: InspectContext }): Record<string, ArtifactFacts> {
-  return { [artifactOf(input.ctx.path)]: { contentCheck: { verifier: 'shout', expected: text(input.body).trim() } } };
+  return { [artifactOf(input.ctx.path)]: { digests: [{ algorithm: 'sha256', hex: text(input.body).trim() }] } };
 }
 
 /** `times/<name>` holds the ISO publish time of `files/<name>`. */
 export function inspectTimes(input: { body: Uint8Array; ctx: InspectContext }): Record<string, ArtifactFacts> {
   return { [artifactOf(input.ctx.path)]: { publishedAt: text(input.body).trim(), version: input.ctx.path } };
-}
-
-/** Answers the bytes upper-cased; bytes starting with `!` cannot be read. */
-export function shout(input: VerifyInput): string {
-  const s = text(input.body);
-  if (s.startsWith('!')) throw new SyntaxError('unreadable');
-  return s.toUpperCase();
 }
 
 /** Keeps the names of a list whose `times/<name>` companion could be had. */
