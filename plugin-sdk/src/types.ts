@@ -11,7 +11,8 @@ export type CacheClass = 'immutable' | 'mutable' | 'deny';
 
 /** A digest the upstream or an index document promises for an artifact. */
 export interface ExpectedDigest {
-  algorithm: 'sha1' | 'sha256' | 'sha512';
+  /** `md5` only where an index offers nothing stronger (Puppet Forge's `file_md5` on old releases). */
+  algorithm: 'md5' | 'sha1' | 'sha256' | 'sha512';
   /** Lower-case hex. */
   hex: string;
 }

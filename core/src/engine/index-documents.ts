@@ -60,7 +60,7 @@ const RENDERED_CACHE_BYTES = 128 * 1024 * 1024;
 const FACTS_CACHE_DOCUMENTS = 256;
 /** How long an unreadable stored document answers its error without another try in a worker. */
 const UNREADABLE_TTL_MS = 60_000;
-const DIGEST_STRENGTH = { sha512: 3, sha256: 2, sha1: 1 } as const;
+const DIGEST_STRENGTH = { sha512: 3, sha256: 2, sha1: 1, md5: 0 } as const;
 /** How many companion documents of one index are fetched at once. */
 const COMPANION_FETCHES = 8;
 
