@@ -170,6 +170,12 @@ export interface InspectContext {
   options: Record<string, unknown>;
   /** The path the index document was requested at. */
   path: string;
+  /**
+   * When the proxy stored this copy of the document (ms since epoch): the first-seen time of what
+   * an immutable document lists, for quarantine where the protocol gives no publish time
+   * (terraform's SHA256SUMS). Absent in contexts without a stored document.
+   */
+  storedAt?: number;
 }
 
 /**

@@ -200,7 +200,7 @@ export class IndexDocuments {
     const key = `${repo.name}\u0000${doc.entry.digest}\u0000${index}`;
     let facts = this.facts.get(key);
     if (!facts) {
-      const ctx: InspectContext = { repo: repo.name, upstreamBase: repo.config.base_url, options: repo.config.options, path: indexPath };
+      const ctx: InspectContext = { repo: repo.name, upstreamBase: repo.config.base_url, options: repo.config.options, path: indexPath, storedAt: doc.entry.storedAt };
       facts = this.source
         .bytes(doc.entry)
         .then((body) =>
