@@ -22,6 +22,7 @@ export const ERROR_CODES = {
   AAPI_ERR_UPSTREAM_TOO_LARGE: { status: 502, message: 'Upstream body too large: %s' },
   AAPI_ERR_UPSTREAM_DOCUMENT: { status: 502, message: 'Upstream sent an unreadable document: %s' },
   AAPI_ERR_INDEX_UNAVAILABLE: { status: 502, message: 'Index unavailable: %s' },
+  AAPI_ERR_SNAPSHOT_INCOMPLETE: { status: 502, message: 'Upstream snapshot incomplete: %s' },
   AAPI_ERR_UPSTREAM_UNREACHABLE: { status: 502, message: 'Upstream unreachable: %s' },
   AAPI_ERR_UPSTREAM_REDIRECT_REFUSED: { status: 502, message: 'Upstream redirect refused: %s' },
   AAPI_ERR_LOOP_DETECTED: { status: 508, message: 'Request loop detected: %s' },

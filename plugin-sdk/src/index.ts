@@ -40,6 +40,7 @@ export type {
   Classification,
   ExpectedDigest,
   HookContext,
+  IndexLocation,
   PluginDefinition,
   PluginLogger,
   RepoInfo,

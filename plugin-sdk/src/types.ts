@@ -53,6 +53,16 @@ export interface Classification {
    * exactly (docker layers two remote repositories share). Default false.
    */
   sharedByDigest?: boolean;
+  /**
+   * For an index document whose `index` kind has an inspector and whose listed files are named
+   * per upstream snapshot (RPM `repomd.xml` and its hash-named metadata): a newly downloaded copy
+   * replaces the stored one only once every file its inspector marks `required` is stored too,
+   * each fetched through the cache and checked against the new copy's digests. Meanwhile, and
+   * while one cannot be stored, the previous copy serves (STALE); with none, the first request
+   * waits for the new copy, or fails (AAPI_ERR_SNAPSHOT_INCOMPLETE). So every copy the product
+   * served stays complete after the upstream deletes the files it names. Default false.
+   */
+  snapshot?: boolean;
 }
 
 /** The repository a hook is called for, as configured by the operator. */
@@ -130,6 +140,13 @@ export interface ArtifactFacts {
   publishedAt?: string | number;
   /** Human-readable version for 451 messages, e.g. `left-pad@1.3.0`. */
   version?: string;
+  /**
+   * What a listed file is to its type when it is itself an index (RPM repomd.xml: `primary`),
+   * so `indexOf` can name an index by its role in another one (see {@link IndexLocation}).
+   */
+  role?: string;
+  /** In a `snapshot` index document: the file is stored before a new copy of the document is served. */
+  required?: boolean;
   /** The artifact's exact size in bytes; a body of another length is never stored or served. */
   size?: number;
   /**
@@ -139,6 +156,16 @@ export interface ArtifactFacts {
    */
   verify?: { verifier: string; expected: string };
 }
+
+/**
+ * Where the index that lists an artifact is: at a fixed path, or (`listedIn`) at whatever path
+ * another index's inspector gives the file of `role`, for indexes named per upstream snapshot
+ * (RPM: repomd.xml → `repodata/<hash>-primary.xml.gz`). The document found by role is checked
+ * against the digests its listing index declares.
+ */
+export type IndexLocation =
+  | { path: string; index: string }
+  | { listedIn: { path: string; index: string }; role: string; index: string };
 
 /** What a verifier task receives: a downloaded artifact, complete and not yet committed. */
 export interface VerifyInput {
@@ -245,7 +272,7 @@ export interface PluginDefinition {
    * version's `.info` its time); their facts are combined, the first one's winning where two tell
    * the same thing.
    */
-  indexOf?(path: string, ctx: HookContext): { path: string; index: string } | readonly { path: string; index: string }[] | undefined;
+  indexOf?(path: string, ctx: HookContext): IndexLocation | readonly IndexLocation[] | undefined;
   /**
    * The JSON body of an error response on this type's repositories (remote, local and virtual),
    * for clients that print an error only in their own shape. Called for each such error

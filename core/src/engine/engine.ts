@@ -79,6 +79,7 @@ export class Engine {
       lock,
       tokens: new UpstreamTokens(coord, deps.upstream, log),
       stopping: this.stopping.signal,
+      completeSnapshot: (repo, path, verdict, entry) => this.documents.completeSnapshot(repo, path, verdict, entry),
     });
     this.flights = new SingleFlight(this.entries, lock, exchange.run, log);
     this.documents = new IndexDocuments(deps.pool, this);

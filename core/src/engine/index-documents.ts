@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
-import type { ArtifactFacts, Classification, ExpectedDigest, InspectContext, RewriteContext, RewriteResult, TaskRef } from '@artifactapi/plugin-sdk';
-import { AapiError } from '../errors.js';
+import type { ArtifactFacts, Classification, ExpectedDigest, IndexLocation, InspectContext, RewriteContext, RewriteResult, TaskRef } from '@artifactapi/plugin-sdk';
+import { AapiError, isAapiError } from '../errors.js';
 import type { CacheEntry } from '../metadata/metadata-store.js';
 import type { WorkerPool } from '../workers/index.js';
 import { RenderedCache, type Rendered, type RenderedCacheStats } from './rendered-cache.js';
@@ -61,6 +61,10 @@ const FACTS_CACHE_DOCUMENTS = 256;
 /** How long an unreadable stored document answers its error without another try in a worker. */
 const UNREADABLE_TTL_MS = 60_000;
 const DIGEST_STRENGTH = { sha512: 3, sha256: 2, sha1: 1, md5: 0 } as const;
+/** How many indexes may list one another above an artifact (RPM: repomd.xml → primary.xml → .rpm). */
+const MAX_INDEX_DEPTH = 4;
+/** Files of a snapshot document fetched at once. */
+const SNAPSHOT_CONCURRENCY = 4;
 /** How many companion documents of one index are fetched at once. */
 const COMPANION_FETCHES = 8;
 
@@ -159,17 +163,19 @@ export class IndexDocuments {
    * read the verdict says so (the bytes are then stored as unverified), and a repository with a
    * quarantine refuses the artifact: its age is unknown.
    */
-  async verdictFor(repo: RepoRuntime, path: string, verdict: Classification): Promise<CheckedVerdict> {
+  async verdictFor(repo: RepoRuntime, path: string, verdict: Classification, depth = 0): Promise<CheckedVerdict> {
     const listings = repo.indexOf(path).filter((listing) => repo.plugin.inspectors[listing.index] !== undefined);
     if (listings.length === 0) return verdict;
     const results = await Promise.all(
       listings.map((listing) =>
-        this.factsFor(repo, listing.path, listing.index).then(
+        this.listedFacts(repo, listing, depth).then(
           (facts) => ({ facts: facts[path] }),
-          (err: unknown) => ({ failed: { path: listing.path, err } }),
+          (err: unknown) => ({ failed: { path: 'path' in listing ? listing.path : `the ${listing.role} of ${listing.listedIn.path}`, err } }),
         ),
       ),
     );
+    // An upstream whose new snapshot names files it cannot deliver is reachable but inconsistent: no bytes it lists pass unchecked.
+    for (const r of results) if ('failed' in r && isAapiError(r.failed.err) && r.failed.err.code === 'AAPI_ERR_SNAPSHOT_INCOMPLETE') throw r.failed.err;
     const mine = combineFacts(results.map((r) => ('facts' in r ? r.facts : undefined)));
     const failed = results.find((r) => 'failed' in r)?.failed;
     if (failed && repo.config.quarantine_days && mine?.publishedAt === undefined) {
@@ -194,15 +200,67 @@ export class IndexDocuments {
     return checked;
   }
 
-  private async factsFor(repo: RepoRuntime, indexPath: string, index: string): Promise<Record<string, ArtifactFacts>> {
-    const verdict = repo.classify(indexPath);
+  /**
+   * The gate of a `snapshot` document (Classification.snapshot), run on a new copy before it is
+   * recorded: stores every file its inspector marks required, checked against the new copy's own
+   * digests. Throws AAPI_ERR_SNAPSHOT_INCOMPLETE when the copy or one of those files cannot be had.
+   */
+  async completeSnapshot(repo: RepoRuntime, path: string, verdict: Classification, entry: CacheEntry): Promise<void> {
+    const index = verdict.index;
+    if (index === undefined || !repo.plugin.inspectors[index]) return;
+    let facts: Record<string, ArtifactFacts>;
+    try {
+      facts = await this.inspect(repo, entry, index, path);
+    } catch (err) {
+      throw new AapiError('AAPI_ERR_SNAPSHOT_INCOMPLETE', `${repo.name}/${path} cannot be read (${(err as Error).message})`, { cause: err });
+    }
+    const required = Object.entries(facts).filter(([, fact]) => fact.required);
+    let next = 0;
+    const worker = async () => {
+      while (next < required.length) {
+        const [listed, fact] = required[next++]!;
+        const own = repo.classify(listed);
+        if (own.cache === 'deny') continue;
+        const expected = strongestDigest(fact.digests);
+        try {
+          await this.source.document(repo, listed, expected ? { ...own, expectedDigest: expected } : own);
+        } catch (err) {
+          throw new AapiError('AAPI_ERR_SNAPSHOT_INCOMPLETE', `${repo.name}/${path} names ${listed}, which cannot be stored (${(err as Error).message})`, {
+            cause: err,
+          });
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(SNAPSHOT_CONCURRENCY, required.length) }, worker));
+  }
+
+  /** The facts of the index a listing names, found by its role in another index if need be. */
+  private async listedFacts(repo: RepoRuntime, listing: IndexLocation, depth: number): Promise<Record<string, ArtifactFacts>> {
+    if (depth >= MAX_INDEX_DEPTH) throw new Error(`indexes list one another more than ${MAX_INDEX_DEPTH} deep`);
+    if ('path' in listing) return this.factsFor(repo, listing.path, listing.index, depth);
+    const { listedIn, role } = listing;
+    if (!repo.plugin.inspectors[listedIn.index]) throw new Error(`no inspector for ${listedIn.index}`);
+    const listed = await this.factsFor(repo, listedIn.path, listedIn.index, depth);
+    for (const [path, fact] of Object.entries(listed)) if (fact.role === role) return this.factsFor(repo, path, listing.index, depth);
+    throw new Error(`${listedIn.path} lists no ${role}`);
+  }
+
+  private async factsFor(repo: RepoRuntime, indexPath: string, index: string, depth: number): Promise<Record<string, ArtifactFacts>> {
+    // An index listed by another one is checked against it like any artifact (RPM primary.xml against repomd.xml).
+    const verdict = await this.verdictFor(repo, indexPath, repo.classify(indexPath), depth + 1);
     const doc = await this.source.document(repo, indexPath, verdict);
-    const key = `${repo.name}\u0000${doc.entry.digest}\u0000${index}`;
+    return this.inspect(repo, doc.entry, index, indexPath);
+  }
+
+  /** The inspector's facts about a stored document, computed once per document digest and path. */
+  private inspect(repo: RepoRuntime, entry: CacheEntry, index: string, indexPath: string): Promise<Record<string, ArtifactFacts>> {
+    // The path is part of the key: facts are keyed by repository paths, which an inspector may resolve against it (one document mirrored under two roots).
+    const key = `${repo.name}\u0000${entry.digest}\u0000${index}\u0000${indexPath}`;
     let facts = this.facts.get(key);
     if (!facts) {
-      const ctx: InspectContext = { repo: repo.name, upstreamBase: repo.config.base_url, options: repo.config.options, path: indexPath, storedAt: doc.entry.storedAt };
+      const ctx: InspectContext = { repo: repo.name, upstreamBase: repo.config.base_url, options: repo.config.options, path: indexPath, storedAt: entry.storedAt };
       facts = this.source
-        .bytes(doc.entry)
+        .bytes(entry)
         .then((body) =>
           this.pool.run<{ body: Uint8Array; ctx: InspectContext }, Record<string, ArtifactFacts>>(repo.plugin.inspectors[index]!, { body, ctx }),
         )

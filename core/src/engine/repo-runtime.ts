@@ -1,4 +1,4 @@
-import type { Classification, HookContext, UpstreamAuthContext, UpstreamAuthRequest, UpstreamToken } from '@artifactapi/plugin-sdk';
+import type { Classification, HookContext, IndexLocation, UpstreamAuthContext, UpstreamAuthRequest, UpstreamToken } from '@artifactapi/plugin-sdk';
 import type { CorePlugin } from '../plugins/plugin-defaults.js';
 import type { RepoConfig } from '../config/types.js';
 import { AapiError, isAapiError } from '../errors.js';
@@ -77,9 +77,9 @@ export class RepoRuntime {
   }
 
   /** The index documents that list an artifact (none when the plugin knows none). */
-  indexOf(path: string): readonly { path: string; index: string }[] {
+  indexOf(path: string): readonly IndexLocation[] {
     const found = this.callHook('indexOf', () => this.plugin.indexOf(path, this.hookContext));
-    return found === undefined ? [] : 'path' in found ? [found] : found;
+    return found === undefined ? [] : isLocationList(found) ? found : [found];
   }
 
   /** The upstream token scope of a path, or undefined when its requests need none. */
@@ -118,4 +118,8 @@ export class RepoRuntime {
     if (ttl === 0) return mutable ? now : null;
     return now + ttl * 1000;
   }
+}
+
+function isLocationList(found: IndexLocation | readonly IndexLocation[]): found is readonly IndexLocation[] {
+  return Array.isArray(found);
 }

@@ -26,6 +26,8 @@ export interface UpstreamExchangeDeps {
   limits?: { maxBodySize?: number; totalSeconds?: number };
   /** Aborts the downloads still running at stop(); they are never committed. */
   stopping: AbortSignal;
+  /** Stores the files a new copy of a `snapshot` document names before the copy is recorded (IndexDocuments.completeSnapshot). */
+  completeSnapshot: (repo: RepoRuntime, path: string, verdict: Classification, entry: CacheEntry) => Promise<void>;
   /** Runs plugin verifiers over downloads before they are committed. */
   pool?: WorkerPool;
 }
@@ -74,6 +76,7 @@ export class UpstreamExchange {
       }
       throw new AapiError('AAPI_ERR_UPSTREAM_FAILED', `upstream answered ${status} for ${repo.name}/${path}`, { upstreamStatus: status });
     }
+    if (verdict.snapshot) return this.storeSnapshot(flight, repo, path, verdict, res, stale);
     await this.store(flight, repo, path, verdict, res, url);
   };
 
@@ -200,6 +203,36 @@ export class UpstreamExchange {
       flight.leave();
       download.body.release();
     }
+  }
+
+  /**
+   * A `snapshot` document is downloaded whole and recorded only once the files it names are
+   * stored (Classification.snapshot). With a previous copy, clients get that one at once (it is
+   * complete) while the new one is completed, and the new one serves from the next request on;
+   * when the upstream cannot deliver its files the previous one simply stays. Without one, clients
+   * wait for the new copy, or get its AAPI_ERR_SNAPSHOT_INCOMPLETE.
+   */
+  private async storeSnapshot(flight: Flight, repo: RepoRuntime, path: string, verdict: Classification, res: UpstreamResponse, stale: CacheEntry | undefined): Promise<void> {
+    const { deps } = this;
+    // First, so the refreshed expiry of the previous copy never overwrites the new one's entry.
+    if (stale) flight.resolve(await this.staleOutcome(repo, stale, res.status));
+    let entry: CacheEntry;
+    try {
+      const download = await storeDownload(deps, repo, path, verdict, res, {
+        publish: async (stored) => {
+          await deps.completeSnapshot(repo, path, verdict, stored);
+          await deps.entries.record(stored).catch((err: unknown) => deps.log.warn({ err, repo: repo.name, path }, 'snapshot served but not recorded'));
+        },
+        maxBytes: repo.config.max_body_size ?? deps.limits?.maxBodySize ?? 0,
+        totalMs: (repo.config.timeouts?.total ?? deps.limits?.totalSeconds ?? 0) * 1000,
+      });
+      entry = await download.stored;
+    } catch (err) {
+      if (!stale) throw err;
+      deps.log.warn({ err, repo: repo.name, path }, 'new snapshot not stored; the previous one keeps serving');
+      return;
+    }
+    if (!stale) flight.resolve({ kind: 'entry', entry, cache: 'MISS', source: 'remote', upstreamStatus: res.status });
   }
 
   private async staleOutcome(repo: RepoRuntime, stale: CacheEntry, upstreamStatus: number | undefined): Promise<FlightOutcome> {
