@@ -49,6 +49,7 @@ upstream: { breaker: { failures: 2, cooldown: 600 } }
 remotes:
   files: { type: remote, package: generic, base_url: ${upstream.url} }
   flaky: { type: remote, package: generic, base_url: ${flaky.url} }
+  mut: { type: remote, package: generic, base_url: ${flaky.url}, mutable_patterns: ['\\.txt$'], cache: { mutable_ttl: 1 } }
   hosted: { type: local, package: generic }
 `,
   );
@@ -200,6 +201,18 @@ test.serial('probe fetches from the upstream without storing', async (t) => {
   t.is(missing.body['error'].details[0].path, 'body.path');
 });
 
+test.serial('a mutable entry confirmed unchanged by the upstream is a revalidate event', async (t) => {
+  const first = await get('x.txt', 'mut');
+  t.is(first.headers.get('x-artifact-cache'), 'MISS');
+  await first.arrayBuffer();
+  await new Promise((resolve) => setTimeout(resolve, 1_100));
+  const second = await get('x.txt', 'mut');
+  t.is(second.headers.get('x-artifact-cache'), 'REVALIDATED');
+  await second.arrayBuffer();
+  const event = await events.waitFor((e) => e.event === 'revalidate' && e.data['repo'] === 'mut');
+  t.like(event.data, { path: 'x.txt', status: 200 });
+});
+
 test.serial('health shows an open breaker once an upstream is down; upstream errors are counted and sent', async (t) => {
   const healthy = await api.call('GET', '/api/v2/health');
   t.like(healthy.body, { status: 'ok', upstreams: { flaky: { state: 'closed' }, files: { state: 'closed' } } });
@@ -216,4 +229,11 @@ test.serial('health shows an open breaker once an upstream is down; upstream err
   const failed = await events.waitFor((e) => e.event === 'upstream_error' && e.data['repo'] === 'flaky');
   t.is(failed.data['status'], 502);
   t.true((await stats()).repositories['flaky']!['upstream_errors']! >= 2);
+
+  // The expired mutable copy on the same (now unreachable) upstream is served stale.
+  await new Promise((resolve) => setTimeout(resolve, 1_100));
+  const stale = await get('x.txt', 'mut');
+  t.is(stale.headers.get('x-artifact-cache'), 'STALE');
+  t.is(await stale.text(), 'x');
+  await events.waitFor((e) => e.event === 'stale' && e.data['repo'] === 'mut' && e.data['path'] === 'x.txt');
 });
