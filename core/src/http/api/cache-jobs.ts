@@ -66,6 +66,8 @@ export class CacheJobs {
     const target = this.service.resolve(repo);
     if (!target) throw new Error(`no repository named ${repo}`);
     const served = await this.service.get(target, normaliseRepoPath(raw.replace(/^\/+/, '')));
+    // Already stored: nothing to read.
+    if (served.cache === 'HIT') return served.discard();
     const body = await served.open();
     if (Buffer.isBuffer(body)) return;
     // Reading to the end is what commits a download; the bytes themselves go nowhere.
