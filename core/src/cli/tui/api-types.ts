@@ -67,4 +67,6 @@ export interface ServerEvent {
   action?: string;
   message?: string;
   job?: { id: string; done: number; total: number; failed: number };
+  /** The replica it happened on, when not the one this stream comes from. */
+  replica?: string;
 }

@@ -72,5 +72,7 @@ export function EventsView({ feed, width, height, active }: EventsProps): ReactE
 
 function detail(e: ServerEvent): string {
   if (e.job) return `job ${e.job.id}: ${e.job.done}/${e.job.total}${e.job.failed ? `, ${e.job.failed} failed` : ''}`;
-  return [e.action, e.message].filter(Boolean).join(': ');
+  // An eviction's action says whether one path or a prefix went; only the prefix is news.
+  const action = e.type === 'evict' ? (e.action === 'prefix' ? 'everything under the prefix' : undefined) : e.action;
+  return [action, e.message, e.replica ? `on ${e.replica}` : undefined].filter(Boolean).join(': ');
 }
