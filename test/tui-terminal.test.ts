@@ -60,10 +60,12 @@ tmux.test('dashboard, repositories, browse and evict, live events: all on screen
   const term = await Terminal.start(t, [process.execPath, CLI, 'tui', '--endpoint', proc.url], { env: { ARTIFACTAPI_TOKEN: TOKEN } });
 
   // Dashboard: one hit, one miss, and the remote's line with its counters.
-  let screen = await term.waitFor('1 hit · 1 miss');
+  // Statistics and health load side by side; the breaker column fills in when health has.
+  let screen = await term.waitFor((s) => s.includes('1 hit · 1 miss') && /closed\s*$/.test(row(s, 'priv')));
   t.regex(screen, /Hit ratio\s+50\.0%/);
-  t.regex(row(screen, 'priv'), /^\s*priv\s+1\s+3\.2 KiB\s+1\s+1\s+50\.0%/, screen);
-  t.regex(row(screen, 'priv'), /closed\s*$/, 'the breaker of a healthy upstream is closed');
+  t.regex(screen, /Bytes served\s+6\.4 KiB/, "two downloads of 3.2 KiB");
+  t.regex(row(screen, 'priv'), /^\s*priv\s+1\s+3\.2 KiB\s+1\s+1\s+50\.0%\s+6\.4 KiB\s+0\s+closed\s*$/, screen);
+  t.regex(screen, /Open breakers\s+0\s+of 1 upstream\s{2}/);
   t.regex(screen, /1-3\/Tab views .* q quit · \? help/, 'the help line');
 
   // Events: connected before anything else happens, so what follows must show up.
@@ -76,7 +78,7 @@ tmux.test('dashboard, repositories, browse and evict, live events: all on screen
   t.regex(row(screen, 'files'), /local\s+generic\s+config/);
   t.regex(row(screen, 'priv'), /remote\s+generic\s+config\s+1\s+3\.2 KiB\s+http:\/\/127\.0\.0\.1:\d+/, screen);
   await term.press('Down', 'Enter');
-  screen = await term.waitFor('priv › cached objects');
+  screen = await term.waitFor((s) => s.includes('priv › cached objects') && row(s, ARTIFACT) !== '');
   t.regex(row(screen, ARTIFACT), /3\.2 KiB\s+1\s+\d+ s ago/, screen);
 
   // Evict, after a y/N question; the page then says nothing is cached.
@@ -117,7 +119,7 @@ tmux.test('a wrong token, a missing token and a wrong endpoint each end with one
   for (const [i, term] of terms.entries()) {
     t.is(await term.waitForExit(), 1, cases[i]!.args.join(' '));
     const screen = await term.screen();
-    t.regex(screen, new RegExp(`^artifactapi tui: ${cases[i]!.says.source}`, 'm'));
+    t.regex(screen, new RegExp(`^artifactapi tui: the server at ${proc.url.replace(/[.]/g, '\\.')}/? ${cases[i]!.says.source}`, 'm'));
     t.notRegex(screen, /^\s+at /m, 'no stack trace');
   }
 

@@ -26,10 +26,10 @@ const COLUMNS: Column<ServerEvent>[] = [
   { title: 'Time', width: 8, value: (e) => formatClock(e.time) },
   { title: 'Event', width: 14, value: (e) => e.type, color: (e) => TYPE_COLOR[e.type] },
   { title: 'Repository', width: 14, value: (e) => e.repo ?? '' },
-  { title: 'Path', width: 0, keepEnd: true, value: (e) => e.path ?? '' },
   { title: 'Status', width: 6, align: 'right', value: (e) => (e.status === undefined ? '' : String(e.status)) },
   { title: 'Bytes', width: 9, align: 'right', value: (e) => (e.bytes === undefined ? '' : formatBytes(e.bytes)) },
-  { title: 'Detail', width: 0, value: detail },
+  // Last and as wide as the rest leaves: a path and, for errors and jobs, what happened.
+  { title: 'Path · detail', width: 0, value: (e) => [e.path, detail(e)].filter(Boolean).join(' · ') },
 ];
 
 /** The live stream, newest at the bottom; ↑ scrolls back (and stops following), End follows again. */
@@ -59,7 +59,7 @@ export function EventsView({ feed, width, height, active }: EventsProps): ReactE
   return h(
     Box,
     { flexDirection: 'column' },
-    h(Text, null, state, h(Text, { dimColor: true }, ` · ${feed.events.length} events · ${position}`)),
+    h(Text, null, state, h(Text, { dimColor: true }, ` · ${feed.events.length === 1 ? '1 event' : `${feed.events.length} events`} · ${position}`)),
     h(Table<ServerEvent>, {
       columns: COLUMNS,
       rows: shown,

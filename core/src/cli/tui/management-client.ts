@@ -77,7 +77,10 @@ export class ManagementClient {
   }
 
   private async send(method: string, path: string, options: { signal: AbortSignal; accept: string }): Promise<Response> {
-    const headers: Record<string, string> = { accept: options.accept };
+    // No idle keep-alive socket outlives the app: the server's keep-alive hint (72 s for fastify)
+    // would hold the process open after `q` or an error. One connection per call every few
+    // seconds costs nothing here.
+    const headers: Record<string, string> = { accept: options.accept, connection: 'close' };
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     try {
       return await fetch(`${this.endpoint}${path}`, { method, headers, signal: options.signal });

@@ -107,7 +107,7 @@ export function ObjectsView(props: ObjectsProps): ReactElement {
   );
 
   const first = (cursors.length - 1) * limit;
-  const range = objects.length > 0 ? `objects ${first + 1}–${first + objects.length}` : 'no objects';
+  const range = !page ? 'loading' : objects.length > 0 ? `objects ${first + 1}–${first + objects.length}` : 'no objects';
   const more = page?.next_cursor ? ' · → next page' : '';
   const back = cursors.length > 1 ? ' · ← previous page' : '';
   return h(
