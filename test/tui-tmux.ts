@@ -10,11 +10,13 @@ import { tempDir } from './helpers/temp-dir.js';
 /**
  * A terminal for driving a full-screen command the way a person does: Debian's tmux on a private
  * socket (no user's tmux server or config is touched), keys in with `send-keys`, the screen out
- * with `capture-pane`. Panes stay after their command exits, so its last words and exit status
- * can still be read.
+ * with `capture-pane`. Panes stay after their command exits, so its last words can still be read;
+ * the exit status is printed after them by the shell that runs the command (tmux's own
+ * `pane_dead_status` is sometimes left empty when the pane's end is seen before the child is reaped).
  */
 
 const run = promisify(execFile);
+const EXIT_MARK = '[command exited with status ';
 export const TMUX_BIN = process.env.TMUX_BIN ?? 'tmux';
 
 export interface TerminalOptions {
@@ -40,7 +42,7 @@ export class Terminal {
     t.teardown(() => term.tmux(['kill-server']).catch(() => undefined));
     const env: NodeJS.ProcessEnv = { ...cliEnv(options.env), TERM: 'xterm-256color' };
     delete env.TMUX;
-    const command = argv.map(shellQuote).join(' ');
+    const command = `${argv.map(shellQuote).join(' ')}; printf '\\n${EXIT_MARK}%d]\\n' $?`;
     await run(TMUX_BIN, ['-S', socket, '-f', conf, 'new-session', '-d', '-s', name, '-x', String(options.columns ?? 120), '-y', String(options.rows ?? 40), command], { env });
     return term;
   }
@@ -63,8 +65,11 @@ export class Terminal {
     }
   }
 
-  /** Polls the screen until `match` holds; fails with the last screen when `timeoutMs` passes. */
-  async waitFor(match: string | RegExp | ((screen: string) => boolean), timeoutMs = 20_000): Promise<string> {
+  /**
+   * Polls the screen until `match` holds; fails with the last screen when `timeoutMs` passes.
+   * The bounds are generous on purpose: on a loaded 2-core machine Node alone takes seconds to start.
+   */
+  async waitFor(match: string | RegExp | ((screen: string) => boolean), timeoutMs = 45_000): Promise<string> {
     const test = typeof match === 'function' ? match : typeof match === 'string' ? (s: string) => s.includes(match) : (s: string) => match.test(s);
     const deadline = Date.now() + timeoutMs;
     let screen = '';
@@ -78,14 +83,13 @@ export class Terminal {
 
   /** The command's exit status once it has exited; undefined while it runs. */
   async exitStatus(): Promise<number | undefined> {
-    const { stdout } = await this.tmux(['display-message', '-p', '-t', this.name, '#{pane_dead} #{pane_dead_status}']);
-    const [dead, status] = stdout.trim().split(' ');
-    // The status can lag the death by a moment; undefined until both are known.
-    return dead === '1' && status ? Number(status) : undefined;
+    const screen = await this.screen();
+    const at = screen.lastIndexOf(EXIT_MARK);
+    return at === -1 ? undefined : Number.parseInt(screen.slice(at + EXIT_MARK.length), 10);
   }
 
   /** Waits for the command to exit and resolves to its status. */
-  async waitForExit(timeoutMs = 20_000): Promise<number> {
+  async waitForExit(timeoutMs = 60_000): Promise<number> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const status = await this.exitStatus();
