@@ -113,6 +113,11 @@ export class RepositoryCatalog {
     return current;
   }
 
+  /** Checks a definition as create would, without storing it; throws a ConfigError naming each key path. */
+  check(kind: RepositoryKind, name: string, definition: Record<string, unknown>): void {
+    this.build(kind, name, definition);
+  }
+
   private build(kind: RepositoryKind, name: string, definition: Record<string, unknown>): RepoRuntime | VirtualConfig {
     return kind === 'remote' ? this.deps.buildRemote(name, definition) : this.deps.buildVirtual(name, definition);
   }
