@@ -1,7 +1,8 @@
 import { serviceGate } from '@artifactapi/core/testing/services';
 import { startUpstream } from '@artifactapi/plugin-sdk/testkit';
-import type { ExecutionContext } from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { CLI } from './helpers/paths.js';
+import { runCli } from './helpers/run-cli.js';
 import { startServe, type ServeProcess } from './helpers/serve-process.js';
 import { tempDir, writeConfig } from './helpers/temp-dir.js';
 import { probeTmux, Terminal } from './tui-tmux.js';
@@ -130,4 +131,20 @@ tmux.test('a wrong token, a missing token and a wrong endpoint each end with one
   const screen = await term.screen();
   t.regex(screen, new RegExp(`^artifactapi tui: cannot connect to ${closed.replace(/[.]/g, '\\.')}: connection refused\\. Is \`artifactapi serve\` running there\\? Check --endpoint\\.`, 'm'));
   t.notRegex(screen, /^\s+at /m);
+});
+
+test('usage problems are told before any connection: no endpoint, a bad URL, no terminal', async (t) => {
+  const cases: { args: string[]; says: string; code: number }[] = [
+    { args: ['tui'], says: 'artifactapi tui: --endpoint URL is required, e.g. --endpoint http://127.0.0.1:8000', code: 2 },
+    { args: ['tui', '--endpoint', 'localhost:8000'], says: 'artifactapi tui: --endpoint must be an http:// or https:// URL, got "localhost:8000"', code: 2 },
+    { args: ['tui', '--endpoint', 'not a url'], says: 'artifactapi tui: --endpoint must be a URL such as http://127.0.0.1:8000, got "not a url"', code: 2 },
+    // runCli gives no terminal: pipes on every side.
+    { args: ['tui', '--endpoint', 'http://127.0.0.1:9'], says: 'artifactapi tui: tui needs an interactive terminal (stdin and stdout must be a TTY)', code: 2 },
+    { args: ['tui', '--endpoint', 'http://127.0.0.1:9', '--colour'], says: 'artifactapi: Unknown option \'--colour\'', code: 2 },
+  ];
+  for (const c of cases) {
+    const result = await runCli(c.args);
+    t.is(result.code, c.code, c.args.join(' '));
+    t.true(result.stderr.startsWith(c.says), result.stderr);
+  }
 });
