@@ -101,7 +101,7 @@ export function App({ client, refreshMs }: AppProps): ReactElement {
       pane('Events', h(EventsView, { feed, width, height, active: view === 'Events' })),
     ),
     problem
-      ? h(Text, { color: 'red', wrap: 'truncate-end' }, `⚠ ${problem}`)
+      ? h(Text, { color: 'red', wrap: 'truncate-end' }, `⚠ retrying every ${Math.round(refreshMs / 1000)} s, figures as of ${stats.updatedAt ? formatClock(stats.updatedAt.toISOString()) : 'never'} · ${problem}`)
       : status
         ? h(Text, { color: status.tone === 'error' ? 'red' : 'green', wrap: 'truncate-end' }, status.message)
         : h(Text, null, ' '),
