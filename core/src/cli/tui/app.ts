@@ -83,14 +83,14 @@ export function App({ client, refreshMs }: AppProps): ReactElement {
       Box,
       { justifyContent: 'space-between' },
       h(
-        Text,
-        null,
+        Box,
+        { flexShrink: 0 },
         h(Text, { bold: true, color: 'cyan' }, 'ArtifactAPI '),
         ...VIEWS.map((name, i) =>
           h(Text, { key: name, inverse: name === view, bold: name === view, dimColor: name !== view }, ` ${i + 1} ${name} `),
         ),
       ),
-      h(Text, { dimColor: true }, `${client.endpoint}${stats.updatedAt ? ` · ${formatClock(stats.updatedAt.toISOString())}` : ''}`),
+      h(Text, { dimColor: true, wrap: 'truncate-start' }, `${client.endpoint}${stats.updatedAt ? ` · ${formatClock(stats.updatedAt.toISOString())}` : ''}`),
     ),
     h(Text, { dimColor: true }, '─'.repeat(width)),
     h(

@@ -22,12 +22,12 @@ const BREAKER_COLOR: Record<BreakerState, string> = { closed: 'green', 'half-ope
 const COLUMNS: Column<RepoRow>[] = [
   { title: 'Repository', width: 0, value: (r) => r.name },
   { title: 'Objects', width: 8, align: 'right', value: (r) => formatCount(r.counters.objects) },
-  { title: 'Stored', width: 10, align: 'right', value: (r) => formatBytes(r.counters.bytes) },
+  { title: 'Stored', optional: true, width: 10, align: 'right', value: (r) => formatBytes(r.counters.bytes) },
   { title: 'Hits', width: 8, align: 'right', value: (r) => formatCount(r.counters.hits) },
-  { title: 'Misses', width: 8, align: 'right', value: (r) => formatCount(r.counters.misses) },
+  { title: 'Misses', optional: true, width: 8, align: 'right', value: (r) => formatCount(r.counters.misses) },
   { title: 'Hit ratio', width: 9, align: 'right', value: (r) => formatRatio(r.counters.hits, r.counters.misses) },
-  { title: 'Served', width: 10, align: 'right', value: (r) => formatBytes(r.counters.bytes_served) },
-  { title: 'Errors', width: 6, align: 'right', value: (r) => formatCount(r.counters.upstream_errors), color: (r) => (r.counters.upstream_errors > 0 ? 'red' : undefined) },
+  { title: 'Served', optional: true, width: 10, align: 'right', value: (r) => formatBytes(r.counters.bytes_served) },
+  { title: 'Errors', optional: true, width: 6, align: 'right', value: (r) => formatCount(r.counters.upstream_errors), color: (r) => (r.counters.upstream_errors > 0 ? 'red' : undefined) },
   { title: 'Upstream', width: 9, value: (r) => r.breaker ?? '–', color: (r) => (r.breaker ? BREAKER_COLOR[r.breaker] : undefined) },
 ];
 
@@ -46,17 +46,18 @@ export function DashboardView({ stats, health, width }: DashboardProps): ReactEl
     { flexDirection: 'column' },
     h(
       Box,
-      { flexDirection: 'row', gap: 6, marginBottom: 1 },
+      // Side by side when they fit, one under another on a narrow terminal.
+      { flexDirection: 'row', flexWrap: 'wrap', columnGap: 6, marginBottom: 1 },
       h(
         Box,
-        { flexDirection: 'column' },
+        { flexDirection: 'column', flexShrink: 0 },
         figure('Hit ratio', formatRatio(total.hits, total.misses), `${plural(total.hits, 'hit')} · ${plural(total.misses, 'miss', 'misses')}`),
         figure('Bytes served', formatBytes(total.bytes_served)),
         figure('Upstream errors', formatCount(total.upstream_errors), undefined, total.upstream_errors > 0 ? 'red' : undefined),
       ),
       h(
         Box,
-        { flexDirection: 'column' },
+        { flexDirection: 'column', flexShrink: 0 },
         figure('Cached objects', formatCount(total.objects), formatBytes(total.bytes)),
         figure('Blob store', plural(blobs.count, 'blob'), formatBytes(blobs.bytes)),
         figure('Open breakers', String(open), `of ${plural(Object.keys(upstreams).length, 'upstream')}`, open > 0 ? 'red' : undefined),
@@ -80,7 +81,7 @@ function figure(label: string, value: string, detail?: string, color?: string): 
 function backends(health: Health): ReactElement {
   return h(
     Box,
-    { flexDirection: 'column' },
+    { flexDirection: 'column', flexShrink: 0 },
     h(Text, null, h(Text, { dimColor: true }, 'Status'.padEnd(14)), h(Text, { bold: true, color: health.status === 'ok' ? 'green' : 'yellow' }, health.status)),
     ...Object.entries(health.backends).map(([name, b]) =>
       h(

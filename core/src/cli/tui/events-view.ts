@@ -26,8 +26,8 @@ const COLUMNS: Column<ServerEvent>[] = [
   { title: 'Time', width: 8, value: (e) => formatClock(e.time) },
   { title: 'Event', width: 14, value: (e) => e.type, color: (e) => TYPE_COLOR[e.type] },
   { title: 'Repository', width: 14, value: (e) => e.repo ?? '' },
-  { title: 'Status', width: 6, align: 'right', value: (e) => (e.status === undefined ? '' : String(e.status)) },
-  { title: 'Bytes', width: 9, align: 'right', value: (e) => (e.bytes === undefined ? '' : formatBytes(e.bytes)) },
+  { title: 'Status', optional: true, width: 6, align: 'right', value: (e) => (e.status === undefined ? '' : String(e.status)) },
+  { title: 'Bytes', optional: true, width: 9, align: 'right', value: (e) => (e.bytes === undefined ? '' : formatBytes(e.bytes)) },
   // Last and as wide as the rest leaves: a path and, for errors and jobs, what happened.
   { title: 'Path · detail', width: 0, value: (e) => [e.path, detail(e)].filter(Boolean).join(' · ') },
 ];

@@ -17,10 +17,10 @@ const COLUMNS: Column<CachedObject>[] = [
   { title: 'Path', width: 0, keepEnd: true, value: (o) => o.path },
   { title: 'Size', width: 10, align: 'right', value: (o) => formatBytes(o.size) },
   { title: 'Hits', width: 6, align: 'right', value: (o) => formatCount(o.hits) },
-  { title: 'Cached', width: 11, value: (o) => formatAge(o.cached_at) },
-  { title: 'Last access', width: 11, value: (o) => formatAge(o.last_access) },
+  { title: 'Cached', optional: true, width: 11, value: (o) => formatAge(o.cached_at) },
+  { title: 'Last access', optional: true, width: 11, value: (o) => formatAge(o.last_access) },
   // Immutable objects (versioned files) never expire; mutable ones (indexes) are revalidated.
-  { title: 'Expires', width: 10, value: (o) => (o.mutable === false ? 'never' : formatUntil(o.expires_at)) },
+  { title: 'Expires', optional: true, width: 10, value: (o) => (o.mutable === false ? 'never' : formatUntil(o.expires_at)) },
 ];
 
 /**

@@ -20,11 +20,11 @@ interface RemoteRow {
 
 const COLUMNS: Column<RemoteRow>[] = [
   { title: 'Name', width: 18, value: (r) => r.remote.name },
-  { title: 'Type', width: 6, value: (r) => r.remote.type },
+  { title: 'Type', optional: true, width: 6, value: (r) => r.remote.type },
   { title: 'Package', width: 10, value: (r) => r.remote.package },
-  { title: 'Source', width: 6, value: (r) => r.remote.source },
+  { title: 'Source', optional: true, width: 6, value: (r) => r.remote.source },
   { title: 'Objects', width: 8, align: 'right', value: (r) => formatCount(r.objects) },
-  { title: 'Stored', width: 10, align: 'right', value: (r) => formatBytes(r.bytes) },
+  { title: 'Stored', optional: true, width: 10, align: 'right', value: (r) => formatBytes(r.bytes) },
   { title: 'Upstream', width: 0, value: (r) => r.remote.base_url ?? '(hosted)' },
 ];
 
