@@ -61,11 +61,12 @@ tmux.test('dashboard, repositories, browse and evict, live events: all on screen
   const term = await Terminal.start(t, [process.execPath, CLI, 'tui', '--endpoint', proc.url], { env: { ARTIFACTAPI_TOKEN: TOKEN } });
 
   // Dashboard: one hit, one miss, and the remote's line with its counters.
-  // Statistics and health load side by side; the breaker column fills in when health has.
-  let screen = await term.waitFor((s) => s.includes('1 hit · 1 miss') && /closed\s*$/.test(row(s, 'priv')));
+  // Statistics, health and the repository list load side by side; the last column fills in with both.
+  let screen = await term.waitFor((s) => s.includes('1 hit · 1 miss') && /closed\s*$/.test(row(s, 'priv')) && /hosted\s*$/.test(row(s, 'files')));
   t.regex(screen, /Hit ratio\s+50\.0%/);
   t.regex(screen, /Bytes served\s+6\.4 KiB/, "two downloads of 3.2 KiB");
   t.regex(row(screen, 'priv'), /^\s*priv\s+1\s+3\.2 KiB\s+1\s+1\s+50\.0%\s+6\.4 KiB\s+0\s+closed\s*$/, screen);
+  t.regex(row(screen, 'files'), /^\s*files\s+0\s+0 B\s+0\s+0\s+–\s+0 B\s+0\s+hosted\s*$/, 'a local repository has no upstream');
   t.regex(screen, /Open breakers\s+0\s+of 1 upstream\s{2}/);
   t.regex(screen, /1-3\/Tab views .* q quit · \? help/, 'the help line');
 

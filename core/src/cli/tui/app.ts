@@ -96,7 +96,7 @@ export function App({ client, refreshMs }: AppProps): ReactElement {
     h(
       Box,
       { flexDirection: 'column', flexGrow: 1, overflow: 'hidden' },
-      pane('Dashboard', h(DashboardView, { stats, health, width })),
+      pane('Dashboard', h(DashboardView, { stats, health, remotes, width })),
       pane('Repositories', h(RepositoriesView, { client, remotes, stats, width, height, active: view === 'Repositories', refreshMs, notify, setModal })),
       pane('Events', h(EventsView, { feed, width, height, active: view === 'Events' })),
     ),

@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import { createElement as h, type ReactElement } from 'react';
-import type { BreakerState, Counters, Health, Stats } from './api-types.js';
+import type { BreakerState, Counters, Health, Remote, Stats } from './api-types.js';
 import { formatBytes, formatCount, formatRatio } from './format.js';
 import { Table, type Column } from './table.js';
 import type { Polled } from './use-polled.js';
@@ -8,16 +8,19 @@ import type { Polled } from './use-polled.js';
 export interface DashboardProps {
   stats: Polled<Stats>;
   health: Polled<Health>;
+  /** Tells hosted repositories (no upstream, so no breaker) from ones whose health is not in yet. */
+  remotes: Polled<Remote[]>;
   width: number;
 }
 
 interface RepoRow {
   name: string;
   counters: Counters;
-  breaker: BreakerState | undefined;
+  /** `hosted` for a local repository. */
+  breaker: BreakerState | 'hosted' | undefined;
 }
 
-const BREAKER_COLOR: Record<BreakerState, string> = { closed: 'green', 'half-open': 'yellow', open: 'red' };
+const BREAKER_COLOR: Record<BreakerState | 'hosted', string | undefined> = { closed: 'green', 'half-open': 'yellow', open: 'red', hosted: undefined };
 
 const COLUMNS: Column<RepoRow>[] = [
   { title: 'Repository', width: 0, value: (r) => r.name },
@@ -32,13 +35,14 @@ const COLUMNS: Column<RepoRow>[] = [
 ];
 
 /** Totals, backends and one line per repository with its counters and circuit-breaker state. */
-export function DashboardView({ stats, health, width }: DashboardProps): ReactElement {
+export function DashboardView({ stats, health, remotes, width }: DashboardProps): ReactElement {
   if (!stats.data) return h(Text, { dimColor: true }, stats.error ? 'No statistics yet.' : 'Loading statistics…');
   const { total, blobs } = stats.data;
   const upstreams = health.data?.upstreams ?? {};
+  const hosted = new Set((remotes.data ?? []).filter((r) => r.type === 'local').map((r) => r.name));
   const rows: RepoRow[] = Object.entries(stats.data.repositories)
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([name, counters]) => ({ name, counters, breaker: upstreams[name]?.state }));
+    .map(([name, counters]) => ({ name, counters, breaker: upstreams[name]?.state ?? (hosted.has(name) ? 'hosted' : undefined) }));
   const open = Object.values(upstreams).filter((u) => u.state !== 'closed').length;
 
   return h(
