@@ -10,6 +10,9 @@ Commands:
                           run the proxy (defaults: bundled config/default.yaml, 0.0.0.0:8000, ./data)
   plugins                 list discovered package-type plugins and any that failed to load
   check-config FILE       validate a config file; exits non-zero naming each bad key
+  tui --endpoint URL [--token T]
+                          dashboard, repositories and live events of a running server in the
+                          terminal (token also from ARTIFACTAPI_TOKEN)
   help                    show this text
 `;
 
@@ -30,6 +33,11 @@ export async function main(argv: string[]): Promise<number> {
         const { positionals, values } = parseArgs({ args: rest, options: { data: { type: 'string' } }, allowPositionals: true });
         if (positionals.length !== 1) return usage('check-config takes exactly one FILE');
         return await checkConfigCommand(positionals[0]!, values.data);
+      }
+      case 'tui': {
+        // Loaded on demand: serve never pays for the terminal UI library.
+        const { tuiCommand } = await import('./tui/tui-command.js');
+        return await tuiCommand(parseArgs({ args: rest, options: { endpoint: { type: 'string' }, token: { type: 'string' } }, strict: true }).values);
       }
       case undefined:
       case 'help':
