@@ -1,8 +1,8 @@
 import { formatCount, formatTime } from '../format.js';
 import type { Point } from '../stats-history.js';
 
-const WIDTH = 640;
-const HEIGHT = 180;
+const WIDTH = 1000;
+const HEIGHT = 200;
 const PAD = { top: 12, right: 12, bottom: 26, left: 44 };
 
 /**

@@ -1,0 +1,125 @@
+import { startUpstream } from '@artifactapi/plugin-sdk/testkit';
+import { serviceGate } from '@artifactapi/core/testing/services';
+import { startServe } from './helpers/serve-process.js';
+import { tempDir, writeConfig } from './helpers/temp-dir.js';
+import { chromiumRuns, launchBrowser, screenshotDir, snap } from './ui-browser.js';
+
+const TOKEN = 'ui-admin-7f3a9c-token';
+const FILE_PATH = 'releases/v1.2.0/tool-linux-amd64.tar.gz';
+const FILE_BODY = 'tool release bytes\n'.repeat(512);
+
+const browser = await serviceGate('chromium (apt: chromium)', chromiumRuns, 20_000);
+
+browser.serial('the web UI: sign in, create a remote through the form, browse what a client fetched, evict it, watch the events', async (t) => {
+  const upstream = await startUpstream({ files: { [`/${FILE_PATH}`]: { body: FILE_BODY, contentType: 'application/gzip' } } });
+  t.teardown(() => upstream.close());
+  const dir = await tempDir(t);
+  const config = await writeConfig(dir, 'auth: { admin_token: ${ADMIN_TOKEN} }\nremotes:\n  files: { type: local, package: generic }\n');
+  const server = await startServe(t, { config, env: { ADMIN_TOKEN: TOKEN } });
+  const shots = await screenshotDir();
+  t.log(`screenshots: ${shots}`);
+
+  const page = await (await launchBrowser(t)).newPage({ viewport: { width: 1280, height: 860 }, colorScheme: 'light' });
+  page.setDefaultTimeout(15_000);
+  const pageErrors: string[] = [];
+  page.on('pageerror', (err) => pageErrors.push(err.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') pageErrors.push(message.text());
+  });
+
+  // Sign in: a wrong token is refused on the form, the right one is kept for the tab.
+  await page.goto(`${server.url}/ui/`);
+  await page.getByLabel('Admin token').fill('not-the-token');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('alert').filter({ hasText: 'AAPI_ERR_AUTH_FORBIDDEN' }).waitFor();
+  await snap(page, shots, 'login');
+  await page.getByLabel('Admin token').fill(TOKEN);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
+  t.is(await page.evaluate(() => sessionStorage.getItem('artifactapi.token')), TOKEN);
+  // The 401/403 of the wrong token made the browser log a failed request; nothing after may.
+  pageErrors.length = 0;
+  await page.reload();
+  await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor(); // not asked again
+
+  // Create a remote through the form.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Repositories' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Repositories' }).waitFor();
+  await page.getByRole('link', { name: 'New repository' }).click();
+  await page.getByLabel('Name', { exact: true }).fill('releases');
+  await page.getByLabel('Package type').selectOption('generic');
+  await page.getByLabel('Upstream URL').fill(upstream.url);
+  await snap(page, shots, 'repository-form');
+  await page.getByRole('button', { name: 'Create repository' }).click();
+  await page.getByRole('heading', { level: 1, name: 'releases' }).waitFor();
+  const created = await api(server.url, '/api/v2/remotes/releases');
+  t.is(created.status, 200);
+  t.like(await created.json(), { name: 'releases', package: 'generic', base_url: upstream.url, source: 'api' });
+  await page.getByText('Nothing cached yet.').waitFor();
+
+  // A client fetches an artifact through it: a plain HTTP GET, no token.
+  const download = await fetch(`${server.url}/api/v1/remote/releases/${FILE_PATH}`);
+  t.is(download.status, 200);
+  t.is(await download.text(), FILE_BODY);
+
+  // It shows in the browse view: search finds it, with its size.
+  await page.getByLabel('Search paths').fill('linux-amd64');
+  const row = page.getByRole('row').filter({ hasText: FILE_PATH });
+  await row.waitFor();
+  t.true((await row.innerText()).includes('9.5 KiB'), await row.innerText());
+  await snap(page, shots, 'repository-objects');
+
+  // Client set-up carries this server's real URL and the repository's name.
+  await page.getByRole('link', { name: 'Client set-up' }).click();
+  await page.getByText(`curl -fO ${server.url}/api/v1/remote/releases/<path>`).waitFor();
+
+  // An npm remote's set-up names npm, pnpm and yarn with the registry URL (created through the API).
+  t.is((await api(server.url, '/api/v2/remotes', { method: 'POST', body: { name: 'npmjs', type: 'remote', package: 'npm', base_url: upstream.url } })).status, 201);
+  await page.goto(`${server.url}/ui/#/repositories/npmjs/setup`);
+  await page.getByText(`npm config set registry ${server.url}/api/v1/remote/npmjs/`).waitFor();
+  await page.getByText(`pnpm install --registry ${server.url}/api/v1/remote/npmjs/`).waitFor();
+  await page.getByText(`npmRegistryServer: "${server.url}/api/v1/remote/npmjs/"`).waitFor();
+  await snap(page, shots, 'client-setup');
+
+  // Evict it from the browse view, behind a confirmation dialog.
+  await page.goto(`${server.url}/ui/#/repositories/releases`);
+  await page.getByRole('row').filter({ hasText: FILE_PATH }).getByRole('button', { name: `Evict ${FILE_PATH}` }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByRole('button', { name: 'Evict' }).click();
+  await page.getByRole('status').filter({ hasText: `Evicted 1 object: ${FILE_PATH}` }).waitFor();
+  await page.getByText('Nothing cached yet.').waitFor();
+  const listed = (await (await api(server.url, '/api/v2/remotes/releases/objects')).json()) as { objects: unknown[] };
+  t.deepEqual(listed.objects, []);
+
+  // The live event view has the fetch and the eviction, which arrived while other pages were open.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Events' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Live events' }).waitFor();
+  const events = page.getByRole('list').filter({ has: page.getByRole('listitem') }).getByRole('listitem');
+  await events.filter({ hasText: 'evict' }).filter({ hasText: FILE_PATH }).waitFor();
+  await events.filter({ hasText: 'fetch' }).filter({ hasText: FILE_PATH }).waitFor();
+  await snap(page, shots, 'events');
+
+  // A fresh event arrives while the view is open: evicted, so the next GET is a fetch again.
+  await (await fetch(`${server.url}/api/v1/remote/releases/${FILE_PATH}`)).arrayBuffer();
+  await events.filter({ hasText: 'fetch' }).filter({ hasText: FILE_PATH }).nth(1).waitFor();
+  t.regex(await events.first().innerText(), /fetch/);
+
+  // The dashboard counts the requests.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dashboard' }).click();
+  await page.getByText('Hit ratio').waitFor();
+  await page.getByRole('link', { name: 'releases' }).first().waitFor();
+  await snap(page, shots, 'dashboard');
+
+  t.deepEqual(pageErrors, [], 'no script error and no failed request in the page');
+  // EventSource puts the token in the URL: it must not reach the request log.
+  t.false(server.stdout().includes(TOKEN), 'the admin token is never logged');
+});
+
+/** An authenticated management API call from the test itself. */
+function api(base: string, path: string, init: { method?: string; body?: unknown } = {}): Promise<Response> {
+  return fetch(`${base}${path}`, {
+    method: init.method ?? 'GET',
+    headers: { authorization: `Bearer ${TOKEN}`, ...(init.body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
+}
