@@ -2,7 +2,7 @@ import { startUpstream } from '@artifactapi/plugin-sdk/testkit';
 import { serviceGate } from '@artifactapi/core/testing/services';
 import { startServe } from './helpers/serve-process.js';
 import { tempDir, writeConfig } from './helpers/temp-dir.js';
-import { chromiumRuns, launchBrowser, screenshotDir, snap } from './ui-browser.js';
+import { accessibilityViolations, chromiumRuns, launchBrowser, screenshotDir, snap, type A11yViolation } from './ui-browser.js';
 
 const TOKEN = 'ui-admin-7f3a9c-token';
 const FILE_PATH = 'releases/v1.2.0/tool-linux-amd64.tar.gz';
@@ -21,6 +21,13 @@ browser.serial('the web UI: sign in, create a remote through the form, browse wh
 
   const page = await (await launchBrowser(t)).newPage({ viewport: { width: 1280, height: 860 }, colorScheme: 'light' });
   page.setDefaultTimeout(15_000);
+  // Each view is photographed and checked against WCAG 2.1 AA (axe-core) at the same moment.
+  const a11y: Record<string, A11yViolation[]> = {};
+  const look = async (name: string) => {
+    await snap(page, shots, name);
+    const found = await accessibilityViolations(page);
+    if (found.length > 0) a11y[name] = found;
+  };
   const pageErrors: string[] = [];
   page.on('pageerror', (err) => pageErrors.push(err.message));
   page.on('console', (message) => {
@@ -32,7 +39,7 @@ browser.serial('the web UI: sign in, create a remote through the form, browse wh
   await page.getByLabel('Admin token').fill('not-the-token');
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('alert').filter({ hasText: 'AAPI_ERR_AUTH_FORBIDDEN' }).waitFor();
-  await snap(page, shots, 'login');
+  await look('login');
   await page.getByLabel('Admin token').fill(TOKEN);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
@@ -49,7 +56,7 @@ browser.serial('the web UI: sign in, create a remote through the form, browse wh
   await page.getByLabel('Name', { exact: true }).fill('releases');
   await page.getByLabel('Package type').selectOption('generic');
   await page.getByLabel('Upstream URL').fill(upstream.url);
-  await snap(page, shots, 'repository-form');
+  await look('repository-form');
   await page.getByRole('button', { name: 'Create repository' }).click();
   await page.getByRole('heading', { level: 1, name: 'releases' }).waitFor();
   const created = await api(server.url, '/api/v2/remotes/releases');
@@ -67,7 +74,7 @@ browser.serial('the web UI: sign in, create a remote through the form, browse wh
   const row = page.getByRole('row').filter({ hasText: FILE_PATH });
   await row.waitFor();
   t.true((await row.innerText()).includes('9.5 KiB'), await row.innerText());
-  await snap(page, shots, 'repository-objects');
+  await look('repository-objects');
 
   // Client set-up carries this server's real URL and the repository's name.
   await page.getByRole('link', { name: 'Client set-up' }).click();
@@ -79,7 +86,7 @@ browser.serial('the web UI: sign in, create a remote through the form, browse wh
   await page.getByText(`npm config set registry ${server.url}/api/v1/remote/npmjs/`).waitFor();
   await page.getByText(`pnpm install --registry ${server.url}/api/v1/remote/npmjs/`).waitFor();
   await page.getByText(`npmRegistryServer: "${server.url}/api/v1/remote/npmjs/"`).waitFor();
-  await snap(page, shots, 'client-setup');
+  await look('client-setup');
 
   // Evict it from the browse view, behind a confirmation dialog.
   await page.goto(`${server.url}/ui/#/repositories/releases`);
@@ -94,10 +101,10 @@ browser.serial('the web UI: sign in, create a remote through the form, browse wh
   // The live event view has the fetch and the eviction, which arrived while other pages were open.
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Events' }).click();
   await page.getByRole('heading', { level: 1, name: 'Live events' }).waitFor();
-  const events = page.getByRole('list').filter({ has: page.getByRole('listitem') }).getByRole('listitem');
+  const events = page.getByRole('list', { name: 'Events, newest first' }).getByRole('listitem');
   await events.filter({ hasText: 'evict' }).filter({ hasText: FILE_PATH }).waitFor();
   await events.filter({ hasText: 'fetch' }).filter({ hasText: FILE_PATH }).waitFor();
-  await snap(page, shots, 'events');
+  await look('events');
 
   // A fresh event arrives while the view is open: evicted, so the next GET is a fetch again.
   await (await fetch(`${server.url}/api/v1/remote/releases/${FILE_PATH}`)).arrayBuffer();
@@ -108,9 +115,10 @@ browser.serial('the web UI: sign in, create a remote through the form, browse wh
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dashboard' }).click();
   await page.getByText('Hit ratio').waitFor();
   await page.getByRole('link', { name: 'releases' }).first().waitFor();
-  await snap(page, shots, 'dashboard');
+  await look('dashboard');
 
   t.deepEqual(pageErrors, [], 'no script error and no failed request in the page');
+  t.deepEqual(a11y, {}, 'no WCAG 2.1 A/AA violation on any view');
   // EventSource puts the token in the URL: it must not reach the request log.
   t.false(server.stdout().includes(TOKEN), 'the admin token is never logged');
 });

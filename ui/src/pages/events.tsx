@@ -62,11 +62,11 @@ export function Events() {
           </button>
         </div>
       </header>
-      <section class="card" aria-label="Events">
+      <section class="card">
         {shown.length === 0 ? (
           <Empty>No events yet. Fetch something through a repository and it shows up here.</Empty>
         ) : (
-          <ol class="events" aria-live={paused ? 'off' : 'polite'} aria-relevant="additions">
+          <ol class="events" aria-label="Events, newest first" aria-live={paused ? 'off' : 'polite'} aria-relevant="additions">
             {shown.map((e, i) => (
               <li key={`${e.time}-${shown.length - i}`} class="event">
                 <time dateTime={e.time}>{formatTime(e.time)}</time>
