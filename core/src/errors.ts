@@ -7,14 +7,18 @@ export const ERROR_CODES = {
   AAPI_ERR_REQUEST_INVALID: { status: 400, message: 'Invalid request: %s' },
   AAPI_ERR_CHECKSUM_MISMATCH: { status: 400, message: 'Checksum mismatch: %s' },
   AAPI_ERR_HOST_INVALID: { status: 400, message: 'Invalid public origin: %s' },
+  AAPI_ERR_INVALID_REQUEST: { status: 400, message: 'Invalid request: %s' },
   AAPI_ERR_AUTH_REQUIRED: { status: 401, message: 'Authentication required: %s' },
   AAPI_ERR_AUTH_FORBIDDEN: { status: 403, message: 'Forbidden: %s' },
   AAPI_ERR_UPLOADS_DISABLED: { status: 403, message: 'Uploads are disabled: %s' },
   AAPI_ERR_PATH_DENIED: { status: 403, message: 'Path denied by repository policy: %s' },
   AAPI_ERR_REPO_NOT_FOUND: { status: 404, message: 'No such repository: %s' },
   AAPI_ERR_NOT_FOUND: { status: 404, message: 'Not found: %s' },
+  AAPI_ERR_REPOSITORY_NOT_FOUND: { status: 404, message: 'No such repository: %s' },
   AAPI_ERR_UPLOAD_UNKNOWN: { status: 404, message: 'No such upload session: %s' },
   AAPI_ERR_METHOD_NOT_ALLOWED: { status: 405, message: 'Method not allowed: %s' },
+  AAPI_ERR_REPOSITORY_EXISTS: { status: 409, message: 'Repository exists: %s' },
+  AAPI_ERR_DECLARED_IN_CONFIG: { status: 409, message: 'Declared in the configuration file: %s' },
   AAPI_ERR_RANGE_NOT_SATISFIABLE: { status: 416, message: 'Range not satisfiable: %s' },
   AAPI_ERR_QUARANTINED: { status: 451, message: 'Quarantined: %s' },
   AAPI_ERR_UPSTREAM_FAILED: { status: 502, message: 'Upstream failure: %s' },
@@ -38,6 +42,12 @@ export const ERROR_CODES = {
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
+/** One problem with a request, by the key path of what is wrong (`remotes.x.base_url`, `querystring.limit`). */
+export interface ErrorDetail {
+  path: string;
+  message: string;
+}
+
 /** An error with a stable code and the HTTP status it maps to. */
 export class AapiError extends Error {
   readonly code: ErrorCode;
@@ -46,18 +56,31 @@ export class AapiError extends Error {
   readonly headers: Record<string, string>;
   /** The upstream's HTTP status when the error is its answer (a 404, a 500), for the request log. */
   readonly upstreamStatus?: number;
+  /** The key path of the one field at fault (management API). */
+  readonly path?: string;
+  /** Every problem found, by key path (management API validation). */
+  readonly details?: readonly ErrorDetail[];
 
-  constructor(code: ErrorCode, detail: string, options: { cause?: unknown; headers?: Record<string, string>; upstreamStatus?: number } = {}) {
+  constructor(
+    code: ErrorCode,
+    detail: string,
+    options: { cause?: unknown; headers?: Record<string, string>; upstreamStatus?: number; path?: string; details?: readonly ErrorDetail[] } = {},
+  ) {
     super(ERROR_CODES[code].message.replace('%s', detail), { cause: options.cause });
     this.name = 'AapiError';
     this.code = code;
     this.status = ERROR_CODES[code].status;
     this.headers = options.headers ?? {};
     if (options.upstreamStatus !== undefined) this.upstreamStatus = options.upstreamStatus;
+    if (options.path !== undefined) this.path = options.path;
+    if (options.details !== undefined) this.details = options.details;
   }
 
-  toJSON(): { error: { code: ErrorCode; message: string } } {
-    return { error: { code: this.code, message: this.message } };
+  toJSON(): { error: { code: ErrorCode; message: string; path?: string; details?: readonly ErrorDetail[] } } {
+    const error: { code: ErrorCode; message: string; path?: string; details?: readonly ErrorDetail[] } = { code: this.code, message: this.message };
+    if (this.path !== undefined) error.path = this.path;
+    if (this.details !== undefined) error.details = this.details;
+    return { error };
   }
 }
 

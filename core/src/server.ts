@@ -4,8 +4,16 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
-import { applyPluginOptions, ConfigError, unknownPackages, type AppConfig, type VirtualConfig } from './config/index.js';
-import { Engine, HotCache, RepoRuntime, RepositoryService } from './engine/index.js';
+import {
+  applyPluginOptions,
+  ConfigError,
+  parseRemoteDefinition,
+  parseVirtualDefinition,
+  unknownPackages,
+  type AppConfig,
+  type VirtualConfig,
+} from './config/index.js';
+import { Engine, HotCache, RepoRuntime, RepositoryCatalog, RepositoryService } from './engine/index.js';
 import { createBackends } from './backends.js';
 import { buildApp } from './http/app.js';
 import { viaValue } from './http/loop-guard.js';
@@ -89,17 +97,33 @@ export async function createServer(options: CreateServerOptions): Promise<Artifa
   await engine.start();
 
   const repos = new Map<string, RepoRuntime>();
-  for (const repoConfig of Object.values(config.remotes)) {
-    const plugin = plugins.get(repoConfig.package)!.plugin;
-    repos.set(repoConfig.name, new RepoRuntime(repoConfig, plugin, logger.child({ repo: repoConfig.name })));
-  }
+  const runtime = (repoConfig: AppConfig['remotes'][string]) =>
+    new RepoRuntime(repoConfig, plugins.get(repoConfig.package)!.plugin, logger.child({ repo: repoConfig.name }));
+  for (const repoConfig of Object.values(config.remotes)) repos.set(repoConfig.name, runtime(repoConfig));
   const virtuals = new Map<string, VirtualConfig>(Object.values(config.virtuals).map((v) => [v.name, v]));
+  // Repositories created through the management API: checked like the config file's, kept in the metadata store.
+  const definitions = { knownPackages: plugins.types(), pluginOf: plugins.optionsInfo };
+  const catalog = new RepositoryCatalog({
+    meta,
+    coord,
+    events: engine.events,
+    log: logger,
+    repos,
+    virtuals,
+    declared: new Set([...Object.keys(config.remotes), ...Object.keys(config.virtuals)]),
+    buildRemote: (name, definition) => runtime(parseRemoteDefinition(name, definition, definitions)),
+    buildVirtual: (name, definition) =>
+      parseVirtualDefinition(name, definition, { ...definitions, packageOf: (member) => repos.get(member)?.config.package }),
+  });
+  await catalog.start();
   const context: ServerContext = {
     config,
     repos,
     virtuals,
     engine,
     service: new RepositoryService(engine, repos, virtuals),
+    catalog,
+    upstream,
     plugins,
     backends: { blobs, meta, coord },
     metrics: new Metrics(),
@@ -115,6 +139,7 @@ export async function createServer(options: CreateServerOptions): Promise<Artifa
   const close = () =>
     (closing ??= (async () => {
       await app.close();
+      await catalog.stop();
       await engine.stop();
       await upstream.close();
       await pool.close();

@@ -39,11 +39,11 @@ async function withDbPath(body: (path: string) => Promise<void>): Promise<void> 
 test('sqlite metadata store: opens in WAL mode and records migrations once', async (t) => {
   await withDbPath(async (path) => {
     const first = new SqliteMetadataStore({ path });
-    t.is(first.schemaVersion, 2);
+    t.is(first.schemaVersion, 3);
     await first.put(entry());
     await first.close();
     const second = new SqliteMetadataStore({ path });
-    t.is(second.schemaVersion, 2);
+    t.is(second.schemaVersion, 3);
     await second.close();
 
     const db = new DatabaseSync(path, { readOnly: true });
@@ -51,7 +51,15 @@ test('sqlite metadata store: opens in WAL mode and records migrations once', asy
       t.is(db.prepare('PRAGMA journal_mode').get()?.['journal_mode'], 'wal');
       // node:sqlite rows have a null prototype; deepEqual compares against plain objects.
       const applied = db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all().map((row) => ({ ...row }));
-      t.deepEqual(applied, [{ version: 1, name: 'entries' }, { version: 2, name: 'entries.verified' }], 'reopening does not re-apply');
+      t.deepEqual(
+        applied,
+        [
+          { version: 1, name: 'entries' },
+          { version: 2, name: 'entries.verified' },
+          { version: 3, name: 'management api' },
+        ],
+        'reopening does not re-apply',
+      );
       const index = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'entries'").all();
       t.true(index.some((row) => (row as { name: string }).name === 'entries_digest'));
     } finally {
@@ -65,13 +73,17 @@ test('sqlite metadata store: rows from a version 1 database read as unverified a
     await new SqliteMetadataStore({ path }).close();
     // Take the file back to version 1, as an older build left it, with one row in it.
     const db = new DatabaseSync(path);
-    db.exec('DELETE FROM entries; ALTER TABLE entries DROP COLUMN verified; DELETE FROM schema_migrations WHERE version = 2');
+    db.exec(
+      'DELETE FROM entries; DROP INDEX entries_repo_size; DROP INDEX entries_repo_stored; DROP INDEX entries_repo_hits; ' +
+        'ALTER TABLE entries DROP COLUMN hits; ALTER TABLE entries DROP COLUMN last_access; DROP TABLE repositories; ' +
+        'ALTER TABLE entries DROP COLUMN verified; DELETE FROM schema_migrations WHERE version >= 2',
+    );
     db.prepare(
       "INSERT INTO entries VALUES ('npmjs', 'a/-/a-1.0.0.tgz', ?, 3, 'application/octet-stream', NULL, NULL, 1, NULL, 0)",
     ).run('a'.repeat(64));
     db.close();
     const store = new SqliteMetadataStore({ path });
-    t.is(store.schemaVersion, 2);
+    t.is(store.schemaVersion, 3);
     t.like(await store.get('npmjs', 'a/-/a-1.0.0.tgz'), { size: 3, verified: false });
     await store.close();
   });

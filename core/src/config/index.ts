@@ -19,3 +19,6 @@ export type {
 } from './types.js';
 export { applyPluginOptions } from './plugin-options.js';
 export type { PluginOptionsInfo } from './plugin-options.js';
+export { parseRemoteDefinition, parseVirtualDefinition } from './repository-definition.js';
+export type { DefinitionContext } from './repository-definition.js';
+export { repositorySchemas } from './schema-validate.js';

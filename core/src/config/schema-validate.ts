@@ -51,3 +51,25 @@ export function validateAgainstSchema(data: Record<string, unknown>): ConfigIssu
   if (validate(data)) return [];
   return translateAjvErrors(validate.errors ?? [], data);
 }
+
+/** A schema with its local `#/$defs/…` references replaced by copies of what they name. */
+function inlined(node: unknown, defs: Record<string, SchemaNode>): unknown {
+  if (Array.isArray(node)) return node.map((n) => inlined(n, defs));
+  if (node === null || typeof node !== 'object') return node;
+  const { $ref, ...rest } = node as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  if (typeof $ref === 'string' && $ref.startsWith('#/$defs/')) Object.assign(out, inlined(defs[$ref.slice('#/$defs/'.length)], defs));
+  for (const [key, value] of Object.entries(rest)) out[key] = inlined(value, defs);
+  return out;
+}
+
+/**
+ * The schema of one repository block (`repo`), one virtual (`virtual`) and a repository name
+ * (`repoName`) from config/schema.json, self-contained: the management API validates its bodies
+ * with them and publishes them in its OpenAPI document.
+ */
+export function repositorySchemas(): { repo: Record<string, unknown>; virtual: Record<string, unknown>; repoName: Record<string, unknown> } {
+  const defs = schemaDocument().$defs ?? {};
+  const pick = (name: string) => inlined(defs[name] ?? {}, defs) as Record<string, unknown>;
+  return { repo: pick('repo'), virtual: pick('virtual'), repoName: pick('repoName') };
+}

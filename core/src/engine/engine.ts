@@ -8,7 +8,9 @@ import type { CacheEntry, MetadataStore } from '../metadata/metadata-store.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import type { WorkerPool } from '../workers/index.js';
 import type { UpstreamClient } from '../upstream/index.js';
-import { CacheAdmin, type ListOptions, type ListPage } from './cache-admin.js';
+import { AccessCounts } from './access-counts.js';
+import { CacheAdmin, type BrowseOptions, type BrowsePage, type ListOptions, type ListPage } from './cache-admin.js';
+import { EventBus } from './event-bus.js';
 import { EntryStore, isFresh } from './entry-store.js';
 import { FetchLock } from './fetch-lock.js';
 import { servedFromFlight } from './flight-served.js';
@@ -46,6 +48,8 @@ export interface EngineDeps {
   uploadIdleMs?: number;
   /** Defaults for the download limits a repository does not set itself (`upstream.*`). */
   limits?: { maxBodySize?: number; totalSeconds?: number };
+  /** Where engine events go (`/api/v2/events`); default: a bus of its own. */
+  events?: EventBus;
 }
 
 /**
@@ -66,6 +70,10 @@ export class Engine {
   private readonly publishes: HostedPublish;
   /** Chunked upload sessions of local repositories. */
   readonly uploads: UploadStore;
+  /** Engine events for the management API; emitting costs nothing while nobody listens. */
+  readonly events: EventBus;
+  /** Hits per stored entry, written in batches (the object browser's `hits` and `last_access`). */
+  readonly access: AccessCounts;
 
   constructor(private readonly deps: EngineDeps) {
     setMaxListeners(0, this.stopping.signal); // one listener per download in flight
@@ -91,19 +99,23 @@ export class Engine {
       ...(deps.uploadIdleMs !== undefined ? { idleMs: deps.uploadIdleMs } : {}),
     });
     this.publishes = new HostedPublish({ coord, pool: deps.pool, entries: this.entries, writes: this.writes });
-    this.admin = new CacheAdmin({ meta, entries: this.entries, lock, invalidation: this.invalidation, hot });
+    this.events = deps.events ?? new EventBus();
+    this.access = new AccessCounts(meta, log);
+    this.admin = new CacheAdmin({ meta, entries: this.entries, lock, invalidation: this.invalidation, hot, events: this.events, access: this.access });
   }
 
   /** Subscribes to invalidations from other replicas (retried in the background while the coordinator is down). */
   async start(): Promise<void> {
     await this.invalidation.start();
     await this.uploads.start();
+    this.access.start();
   }
 
   /** Stops listening for invalidations and abandons downloads in flight (the HTTP side has closed by now). */
   async stop(): Promise<void> {
     this.stopping.abort(new AapiError('AAPI_ERR_SHUTTING_DOWN', 'download abandoned'));
     this.uploads.stop();
+    await this.access.stop();
     await this.invalidation.stop();
   }
 
@@ -131,6 +143,7 @@ export class Engine {
     if (!entry || !isFresh(repo, entry)) return undefined;
     if (!entry.verified && this.documents.hasIndexCheck(repo, path)) return undefined;
     const bytes = this.entries.hotBytes(entry.digest);
+    if (bytes) this.access.hit(entry);
     return bytes && { entry, bytes };
   }
 
@@ -151,7 +164,10 @@ export class Engine {
     }
     if (entry && isFresh(repo, entry)) {
       const served = await this.entries.serve(entry, 'HIT', 'cache');
-      if (served) return served;
+      if (served) {
+        this.access.hit(entry);
+        return served;
+      }
       await this.entries.forget(entry);
       entry = undefined;
     }
@@ -199,6 +215,11 @@ export class Engine {
   /** A page of a repository's stored entries, in path order. */
   list(repo: RepoRuntime, options?: ListOptions): Promise<ListPage> {
     return this.admin.list(repo, options);
+  }
+
+  /** A page of a repository's stored entries with access counts, in any browsable order (management API). */
+  browse(repo: RepoRuntime, options: BrowseOptions): Promise<BrowsePage> {
+    return this.admin.browse(repo, options);
   }
 
   /** Drops a path, or every path under a prefix, so the next request goes upstream on every replica. */

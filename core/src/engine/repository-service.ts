@@ -4,7 +4,7 @@ import type { MergeDocument, MergeInput, PublishRequest, RewriteResult, UploadSe
 import type { VirtualConfig } from '../config/types.js';
 import { AapiError, isAapiError } from '../errors.js';
 import type { CacheEntry } from '../metadata/metadata-store.js';
-import type { ListOptions, ListPage } from './cache-admin.js';
+import type { BrowseOptions, BrowsePage, ListOptions, ListPage } from './cache-admin.js';
 import type { Engine } from './engine.js';
 import type { RequestView } from './index-documents.js';
 import type { PutOptions } from './local-writes.js';
@@ -90,6 +90,10 @@ export class RepositoryService {
 
   list(repo: string, options?: ListOptions): Promise<ListPage> {
     return this.engine.list(this.storage(repo, 'listing'), options);
+  }
+
+  browse(repo: string, options: BrowseOptions): Promise<BrowsePage> {
+    return this.engine.browse(this.storage(repo, 'browsing'), options);
   }
 
   evict(repo: string, target: { path: string } | { prefix: string }): Promise<number> {

@@ -1,6 +1,8 @@
 import { createServer } from 'node:http';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { AapiError } from '../errors.js';
+import { emitArtifactEvent } from './api/artifact-events.js';
+import { managementApi } from './api/management-api.js';
 import { createErrorHandler } from './error-handler.js';
 import { HotPath } from './hot-path.js';
 import { mountPluginRoutes } from './plugin-routes.js';
@@ -67,11 +69,14 @@ export async function buildApp(ctx: ServerContext, logger: FastifyBaseLogger): P
   app.addHook('onResponse', async (request, reply) => {
     const line = { method: request.method, url: request.url, status: reply.statusCode, ms: reply.elapsedTime };
     recordRequest(ctx.metrics, request.log, line, request.aapi);
+    if (request.aapi && ctx.engine.events.active) emitArtifactEvent(ctx.engine.events, request.aapi, reply.statusCode, request.aapi.code);
   });
   await app.register(async (scope) => infoRoutes(scope, ctx));
   await app.register(async (scope) => repositoryRoutes(scope, ctx));
   await app.register(async (scope) => virtualRoutes(scope, ctx));
   await app.register(async (scope) => otherMethodRoutes(scope, ctx));
+  // /api/v2 (DESIGN §8) and the Python seeds' management endpoints, with their OpenAPI document.
+  await app.register(async (scope) => managementApi(scope, ctx));
   await app.register(async (scope) => uiRoutes(scope, { root: uiBundleDir() }));
   // Protocol surfaces of apiVersion 2 plugins (docker /v2, terraform discovery), each in its own scope.
   for (const loaded of ctx.plugins.list()) if (loaded.plugin.hasRoutes) await mountPluginRoutes(app, loaded, ctx);

@@ -17,6 +17,7 @@ export function createErrorHandler(bodyFor: ErrorBodyFor): ErrorHandler {
   return (error, request, reply) => {
     const err = toAapiError(error);
     if (request.aapi && err.upstreamStatus !== undefined) request.aapi.upstreamStatus = err.upstreamStatus;
+    if (request.aapi) request.aapi.code = err.code;
     // The message already quotes what it wraps (a plugin hook's error, a socket error); `err` is that
     // cause, with its own stack. Logging the wrapper would print the cause's message twice, since
     // pino's err serializer appends every cause's message to the wrapper's.

@@ -5,6 +5,14 @@ interface ArtifactCount {
   requests: number;
 }
 
+/** What `/api/v2/stats` counts per repository from the artifact requests. */
+export interface ArtifactTotals {
+  hits: number;
+  misses: number;
+  bytes_served: number;
+  upstream_errors: number;
+}
+
 /**
  * The Prometheus metrics the server exports on /metrics. Artifact requests are counted in plain
  * numbers and handed to prom-client when scraped: its own `inc()` hashes and validates the labels
@@ -39,6 +47,28 @@ export class Metrics {
         for (const [repo, total] of bytes) this.inc({ repo }, total);
       },
     });
+  }
+
+  /**
+   * Per repository since the process started: requests served from the cache (HIT, REVALIDATED,
+   * STALE), fetched upstream (MISS), body bytes sent, and upstream failures (a 502/503/504 answer,
+   * or a stale copy served because the upstream failed).
+   */
+  artifactTotals(): Map<string, ArtifactTotals> {
+    const totals = new Map<string, ArtifactTotals>();
+    const of = (repo: string) => {
+      let t = totals.get(repo);
+      if (!t) totals.set(repo, (t = { hits: 0, misses: 0, bytes_served: 0, upstream_errors: 0 }));
+      return t;
+    };
+    for (const { labels, requests } of this.#requests.values()) {
+      const t = of(labels.repo);
+      if (labels.cache === 'MISS') t.misses += requests;
+      else if (labels.cache === 'HIT' || labels.cache === 'REVALIDATED' || labels.cache === 'STALE') t.hits += requests;
+      if (labels.cache === 'STALE' || labels.status === 502 || labels.status === 503 || labels.status === 504) t.upstream_errors += requests;
+    }
+    for (const [repo, bytes] of this.#bytes) of(repo).bytes_served += bytes;
+    return totals;
   }
 
   /** Counts one artifact request and the body bytes it sent. */

@@ -8,6 +8,8 @@ export interface ArtifactLogFields {
   cache?: CacheStatus;
   upstreamStatus?: number;
   bytes?: number;
+  /** The error code the request was answered with, if any. */
+  code?: string;
 }
 
 declare module 'fastify' {

@@ -1,9 +1,10 @@
 import type { AppConfig, VirtualConfig } from '../config/types.js';
 import type { Coordinator } from '../coord/index.js';
-import type { Engine, RepoRuntime, RepositoryService } from '../engine/index.js';
+import type { Engine, RepoRuntime, RepositoryCatalog, RepositoryService } from '../engine/index.js';
 import type { MetadataStore } from '../metadata/index.js';
 import type { PluginRegistry } from '../plugins/index.js';
 import type { BlobStore } from '../storage/index.js';
+import type { UpstreamClient } from '../upstream/upstream-client.js';
 import type { Metrics } from './metrics.js';
 import type { PluginLogger } from '@artifactapi/plugin-sdk';
 
@@ -15,6 +16,10 @@ export interface ServerContext {
   engine: Engine;
   /** Repositories by name and the operations on them; what routes (core and plugin) call. */
   service: RepositoryService;
+  /** Repositories created through the management API (and which names the config file declares). */
+  catalog: RepositoryCatalog;
+  /** The upstream client: breaker states for /api/v2/health, probes. */
+  upstream: UpstreamClient;
   plugins: PluginRegistry;
   backends: { blobs: BlobStore; meta: MetadataStore; coord: Coordinator };
   metrics: Metrics;

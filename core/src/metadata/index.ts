@@ -1,4 +1,14 @@
-export type { CacheEntry, MetadataStore } from './metadata-store.js';
+export type {
+  AccessCount,
+  BrowsedEntry,
+  BrowseQuery,
+  CacheEntry,
+  MetadataStore,
+  ObjectSort,
+  StoredRepository,
+  StoreUsage,
+} from './metadata-store.js';
+export { sortValue } from './browse-sql.js';
 export { SqliteMetadataStore } from './sqlite-metadata-store.js';
 export type { SqliteMetadataStoreOptions } from './sqlite-metadata-store.js';
 export { PostgresMetadataStore } from './postgres-metadata-store.js';

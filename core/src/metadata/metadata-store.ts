@@ -23,6 +23,55 @@ export interface CacheEntry {
   verified: boolean;
 }
 
+/** What the object browser sorts by: the path, the size, how often it was served, when it was stored. */
+export type ObjectSort = 'path' | 'size' | 'hits' | 'cached_at';
+
+/** One page request of {@link MetadataStore.browse}: keyset pagination on an index, never OFFSET. */
+export interface BrowseQuery {
+  repo: string;
+  /** Only paths starting with this (literally). */
+  prefix?: string;
+  /** Only paths containing this (literally, case-sensitive). */
+  q?: string;
+  sort: ObjectSort;
+  order: 'asc' | 'desc';
+  limit: number;
+  /** The sort value and path of the last row of the previous page; the page starts after it. */
+  after?: { value: string | number; path: string };
+}
+
+/** An entry with how often it was served from the cache and when last (ms; null before the first). */
+export interface BrowsedEntry extends CacheEntry {
+  hits: number;
+  lastAccess: number | null;
+}
+
+/** Hits on one entry counted in memory since the last flush. */
+export interface AccessCount {
+  repo: string;
+  path: string;
+  hits: number;
+  /** When the hits were counted up to (ms). */
+  at: number;
+}
+
+/** Objects and bytes per repository, and the blobs they share. */
+export interface StoreUsage {
+  repositories: Record<string, { objects: number; bytes: number }>;
+  /** Distinct digests and their bytes (a blob referenced by many paths counts once). */
+  blobs: { count: number; bytes: number };
+}
+
+/** A repository created through the management API, as stored. */
+export interface StoredRepository {
+  name: string;
+  kind: 'remote' | 'virtual';
+  /** The definition as the client sent it, without `name` (the config block of DESIGN §3). */
+  definition: Record<string, unknown>;
+  createdAt: number;
+  updatedAt: number;
+}
+
 /** Path → blob metadata. Implementations: `sqlite` (embedded default), `postgres`. */
 export interface MetadataStore {
   readonly kind: string;
@@ -41,6 +90,21 @@ export interface MetadataStore {
    * `from`, when given, skips paths that sort before it (a page's start).
    */
   list(repo: string, prefix?: string, limit?: number, from?: string): Promise<CacheEntry[]>;
+  /** A page of a repository's entries in `sort` order, ties broken by path (management API). */
+  browse(query: BrowseQuery): Promise<BrowsedEntry[]>;
+  /** Adds counted hits to entries (absent ones are skipped) and moves their last access forward. */
+  recordAccess(counts: readonly AccessCount[]): Promise<void>;
+  /** Objects and bytes per repository, and distinct blobs. */
+  usage(): Promise<StoreUsage>;
+  /** Every repository created through the management API. */
+  listRepositories(): Promise<StoredRepository[]>;
+  getRepository(name: string): Promise<StoredRepository | undefined>;
+  /** Stores a new repository; resolves to false (and changes nothing) when the name is taken. */
+  createRepository(repo: StoredRepository): Promise<boolean>;
+  /** Replaces a repository's definition; resolves to false when there is none of that name and kind. */
+  replaceRepository(repo: StoredRepository): Promise<boolean>;
+  /** Removes a repository; resolves to whether there was one. */
+  deleteRepository(name: string): Promise<boolean>;
   /** Throws when the backend cannot be reached. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -1,8 +1,10 @@
 import pgPromise from 'pg-promise';
 import { AapiError } from '../errors.js';
+import { browseSql, fromBrowseRow, type BrowseRow } from './browse-sql.js';
 import { ENTRY_COLUMNS, fromRow, toParams } from './entry-row.js';
 import type { EntryRow } from './entry-row.js';
-import type { CacheEntry, MetadataStore } from './metadata-store.js';
+import type { AccessCount, BrowsedEntry, BrowseQuery, CacheEntry, MetadataStore, StoredRepository, StoreUsage } from './metadata-store.js';
+import { fromRepositoryRow, REPOSITORY_COLUMNS, repositoryParams, type RepositoryRow } from './repository-row.js';
 import { isConnectionLost, unavailable } from './postgres-errors.js';
 import { migratePostgres } from './postgres-migrations.js';
 import { prefixUpperBound } from './prefix-upper-bound.js';
@@ -145,6 +147,58 @@ export class PostgresMetadataStore implements MetadataStore {
     return rows.map(fromRow);
   }
 
+  async browse(query: BrowseQuery): Promise<BrowsedEntry[]> {
+    const { sql, values } = browseSql(this.#sql.entries, query, 'strpos(path, ?) > 0');
+    let n = 0;
+    const numbered = sql.replace(/\?/g, () => `$${++n}`);
+    const rows = await this.#run('browse failed', (db) => db.any<BrowseRow>(numbered, values));
+    return rows.map(fromBrowseRow);
+  }
+
+  async recordAccess(counts: readonly AccessCount[]): Promise<void> {
+    if (counts.length === 0) return;
+    const columns = [counts.map((c) => c.repo), counts.map((c) => c.path), counts.map((c) => c.hits), counts.map((c) => c.at)];
+    await this.#run('recordAccess failed', (db) => db.none(this.#sql.access, columns), false);
+  }
+
+  async usage(): Promise<StoreUsage> {
+    const [rows, blobs] = await this.#run('usage failed', (db) =>
+      Promise.all([
+        db.any<{ repo: string; n: string; b: string }>(this.#sql.usage),
+        db.one<{ n: string; b: string }>(this.#sql.blobUsage),
+      ]),
+    );
+    const repositories: StoreUsage['repositories'] = {};
+    for (const r of rows) repositories[r.repo] = { objects: Number(r.n), bytes: Number(r.b) };
+    return { repositories, blobs: { count: Number(blobs.n), bytes: Number(blobs.b) } };
+  }
+
+  async listRepositories(): Promise<StoredRepository[]> {
+    const rows = await this.#run('listRepositories failed', (db) => db.any<RepositoryRow>(this.#sql.listRepositories));
+    return rows.map(fromRepositoryRow);
+  }
+
+  async getRepository(name: string): Promise<StoredRepository | undefined> {
+    const row = await this.#run('getRepository failed', (db) => db.oneOrNone<RepositoryRow>(this.#sql.getRepository, [name]));
+    return row === null ? undefined : fromRepositoryRow(row);
+  }
+
+  async createRepository(repo: StoredRepository): Promise<boolean> {
+    const count = await this.#run('createRepository failed', (db) => db.result(this.#sql.createRepository, repositoryParams(repo), (r) => r.rowCount), false);
+    return count > 0;
+  }
+
+  async replaceRepository(repo: StoredRepository): Promise<boolean> {
+    const params = [JSON.stringify(repo.definition), repo.updatedAt, repo.name, repo.kind];
+    const count = await this.#run('replaceRepository failed', (db) => db.result(this.#sql.replaceRepository, params, (r) => r.rowCount));
+    return count > 0;
+  }
+
+  async deleteRepository(name: string): Promise<boolean> {
+    const count = await this.#run('deleteRepository failed', (db) => db.result(this.#sql.deleteRepository, [name], (r) => r.rowCount), false);
+    return count > 0;
+  }
+
   /** Also fails while the schema cannot be migrated: the store is not usable then either. */
   async ping(): Promise<void> {
     await this.#run('ping failed', (db) => db.one('SELECT 1 AS ok'));
@@ -186,12 +240,24 @@ export class PostgresMetadataStore implements MetadataStore {
 /** SQL text for one schema; pg-promise fills `$n` from the values array. */
 function statements(schema: string) {
   const entries = `${schema}.entries`;
+  const repositories = `${schema}.repositories`;
   const updates = ENTRY_COLUMNS.split(', ')
     .filter((c) => c !== 'repo' && c !== 'path')
     .map((c) => `${c} = EXCLUDED.${c}`)
     .join(', ');
   return {
+    entries,
     get: `SELECT ${ENTRY_COLUMNS} FROM ${entries} WHERE repo = $1 AND path = $2`,
+    access:
+      `UPDATE ${entries} e SET hits = e.hits + v.hits, last_access = greatest(coalesce(e.last_access, 0), v.at) ` +
+      'FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[]) AS v(repo, path, hits, at) WHERE e.repo = v.repo AND e.path = v.path',
+    usage: `SELECT repo, count(*) AS n, coalesce(sum(size), 0) AS b FROM ${entries} GROUP BY repo`,
+    blobUsage: `SELECT count(*) AS n, coalesce(sum(size), 0) AS b FROM (SELECT digest, max(size) AS size FROM ${entries} GROUP BY digest) d`,
+    listRepositories: `SELECT ${REPOSITORY_COLUMNS} FROM ${repositories} ORDER BY name`,
+    getRepository: `SELECT ${REPOSITORY_COLUMNS} FROM ${repositories} WHERE name = $1`,
+    createRepository: `INSERT INTO ${repositories} (${REPOSITORY_COLUMNS}) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (name) DO NOTHING`,
+    replaceRepository: `UPDATE ${repositories} SET definition = $1, updated_at = $2 WHERE name = $3 AND kind = $4`,
+    deleteRepository: `DELETE FROM ${repositories} WHERE name = $1`,
     put:
       `INSERT INTO ${entries} (${ENTRY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ` +
       `ON CONFLICT (repo, path) DO UPDATE SET ${updates}`,

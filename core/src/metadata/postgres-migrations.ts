@@ -43,6 +43,26 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
     // Rows from before this column may hold bytes never checked against their index.
     sql: 'ALTER TABLE $(schema:name).entries ADD COLUMN verified boolean NOT NULL DEFAULT false',
   },
+  {
+    version: 3,
+    name: 'management api',
+    // Access counts and an index per sort of the object browser (keyset pages); repositories
+    // created through the management API.
+    sql: `
+      ALTER TABLE $(schema:name).entries ADD COLUMN hits bigint NOT NULL DEFAULT 0;
+      ALTER TABLE $(schema:name).entries ADD COLUMN last_access bigint;
+      CREATE INDEX entries_repo_size ON $(schema:name).entries (repo, size, path);
+      CREATE INDEX entries_repo_stored ON $(schema:name).entries (repo, stored_at, path);
+      CREATE INDEX entries_repo_hits ON $(schema:name).entries (repo, hits, path);
+      CREATE TABLE $(schema:name).repositories (
+        name text PRIMARY KEY,
+        kind text NOT NULL,
+        definition text NOT NULL,
+        created_at bigint NOT NULL,
+        updated_at bigint NOT NULL
+      );
+    `,
+  },
 ];
 
 /** The newest schema version this build knows. */

@@ -3,10 +3,12 @@ import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import type { StatementSync } from 'node:sqlite';
 import { AapiError } from '../errors.js';
+import { browseShape, browseSql, fromBrowseRow, type BrowseRow } from './browse-sql.js';
 import { ENTRY_COLUMNS, fromRow } from './entry-row.js';
 import type { EntryRow } from './entry-row.js';
-import type { CacheEntry, MetadataStore } from './metadata-store.js';
+import type { AccessCount, BrowsedEntry, BrowseQuery, CacheEntry, MetadataStore, StoredRepository, StoreUsage } from './metadata-store.js';
 import { prefixUpperBound } from './prefix-upper-bound.js';
+import { fromRepositoryRow, REPOSITORY_COLUMNS, repositoryParams, type RepositoryRow } from './repository-row.js';
 
 /** Options of {@link SqliteMetadataStore}. */
 export interface SqliteMetadataStoreOptions {
@@ -50,6 +52,26 @@ const MIGRATIONS: readonly Migration[] = [
     // Rows from before this column may hold bytes never checked against their index.
     sql: 'ALTER TABLE entries ADD COLUMN verified INTEGER NOT NULL DEFAULT 0',
   },
+  {
+    version: 3,
+    name: 'management api',
+    // Access counts and an index per sort of the object browser (keyset pages); repositories
+    // created through the management API.
+    sql: `
+      ALTER TABLE entries ADD COLUMN hits INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE entries ADD COLUMN last_access INTEGER;
+      CREATE INDEX entries_repo_size ON entries (repo, size, path);
+      CREATE INDEX entries_repo_stored ON entries (repo, stored_at, path);
+      CREATE INDEX entries_repo_hits ON entries (repo, hits, path);
+      CREATE TABLE repositories (
+        name TEXT NOT NULL PRIMARY KEY,
+        kind TEXT NOT NULL,
+        definition TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 /**
@@ -71,6 +93,8 @@ export class SqliteMetadataStore implements MetadataStore {
   readonly #countRefs: StatementSync;
   readonly #listRange: StatementSync;
   readonly #listFrom: StatementSync;
+  readonly #browse = new Map<string, StatementSync>();
+  readonly #access: StatementSync;
 
   constructor(options: SqliteMetadataStoreOptions) {
     if (typeof options?.path !== 'string' || options.path === '') {
@@ -100,10 +124,17 @@ export class SqliteMetadataStore implements MetadataStore {
     }
     this.#db = db;
     this.#get = db.prepare(`SELECT ${ENTRY_COLUMNS} FROM entries WHERE repo = ? AND path = ?`);
+    // An upsert rather than INSERT OR REPLACE, which would reset the row's access counts.
+    const updates = ENTRY_COLUMNS.split(', ')
+      .filter((c) => c !== 'repo' && c !== 'path')
+      .map((c) => `${c} = excluded.${c}`)
+      .join(', ');
     this.#put = db.prepare(
-      `INSERT OR REPLACE INTO entries (${ENTRY_COLUMNS}) VALUES ` +
-        '(@repo, @path, @digest, @size, @content_type, @upstream_etag, @upstream_last_modified, @stored_at, @expires_at, @mutable, @verified)',
+      `INSERT INTO entries (${ENTRY_COLUMNS}) VALUES ` +
+        '(@repo, @path, @digest, @size, @content_type, @upstream_etag, @upstream_last_modified, @stored_at, @expires_at, @mutable, @verified) ' +
+        `ON CONFLICT (repo, path) DO UPDATE SET ${updates}`,
     );
+    this.#access = db.prepare('UPDATE entries SET hits = hits + ?, last_access = max(coalesce(last_access, 0), ?) WHERE repo = ? AND path = ?');
     this.#setExpiry = db.prepare('UPDATE entries SET expires_at = ? WHERE repo = ? AND path = ?');
     this.#delete = db.prepare('DELETE FROM entries WHERE repo = ? AND path = ?');
     this.#countRefs = db.prepare('SELECT count(*) AS n FROM entries WHERE digest = ?');
@@ -152,6 +183,69 @@ export class SqliteMetadataStore implements MetadataStore {
     return rows.map(fromRow);
   }
 
+  async browse(query: BrowseQuery): Promise<BrowsedEntry[]> {
+    const { sql, values } = browseSql('entries', query, 'instr(path, ?) > 0');
+    const shape = browseShape(query);
+    const rows = this.#run(() => {
+      let statement = this.#browse.get(shape);
+      if (!statement) {
+        statement = this.#db.prepare(sql);
+        this.#browse.set(shape, statement);
+      }
+      return statement.all(...(values as (string | number)[]));
+    }) as unknown as BrowseRow[];
+    return rows.map(fromBrowseRow);
+  }
+
+  async recordAccess(counts: readonly AccessCount[]): Promise<void> {
+    if (counts.length === 0) return;
+    this.#transaction(() => {
+      for (const c of counts) this.#access.run(c.hits, c.at, c.repo, c.path);
+    });
+  }
+
+  async usage(): Promise<StoreUsage> {
+    return this.#run(() => {
+      const repositories: StoreUsage['repositories'] = {};
+      const rows = this.#db.prepare('SELECT repo, count(*) AS n, coalesce(sum(size), 0) AS b FROM entries GROUP BY repo').all() as {
+        repo: string;
+        n: number;
+        b: number;
+      }[];
+      for (const r of rows) repositories[r.repo] = { objects: r.n, bytes: r.b };
+      const blobs = this.#db
+        .prepare('SELECT count(*) AS n, coalesce(sum(size), 0) AS b FROM (SELECT digest, max(size) AS size FROM entries GROUP BY digest)')
+        .get() as { n: number; b: number };
+      return { repositories, blobs: { count: blobs.n, bytes: blobs.b } };
+    });
+  }
+
+  async listRepositories(): Promise<StoredRepository[]> {
+    const rows = this.#run(() => this.#db.prepare(`SELECT ${REPOSITORY_COLUMNS} FROM repositories ORDER BY name`).all()) as unknown as RepositoryRow[];
+    return rows.map(fromRepositoryRow);
+  }
+
+  async getRepository(name: string): Promise<StoredRepository | undefined> {
+    const row = this.#run(() => this.#db.prepare(`SELECT ${REPOSITORY_COLUMNS} FROM repositories WHERE name = ?`).get(name)) as
+      | RepositoryRow
+      | undefined;
+    return row && fromRepositoryRow(row);
+  }
+
+  async createRepository(repo: StoredRepository): Promise<boolean> {
+    const sql = `INSERT INTO repositories (${REPOSITORY_COLUMNS}) VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING`;
+    return this.#run(() => this.#db.prepare(sql).run(...repositoryParams(repo))).changes > 0;
+  }
+
+  async replaceRepository(repo: StoredRepository): Promise<boolean> {
+    const sql = 'UPDATE repositories SET definition = ?, updated_at = ? WHERE name = ? AND kind = ?';
+    return this.#run(() => this.#db.prepare(sql).run(JSON.stringify(repo.definition), repo.updatedAt, repo.name, repo.kind)).changes > 0;
+  }
+
+  async deleteRepository(name: string): Promise<boolean> {
+    return this.#run(() => this.#db.prepare('DELETE FROM repositories WHERE name = ?').run(name)).changes > 0;
+  }
+
   async ping(): Promise<void> {
     this.#run(() => this.#db.prepare('SELECT 1').get());
   }
@@ -166,6 +260,19 @@ export class SqliteMetadataStore implements MetadataStore {
   /** The schema version of the open database, for diagnostics. */
   get schemaVersion(): number {
     return currentVersion(this.#db);
+  }
+
+  #transaction(fn: () => void): void {
+    this.#run(() => {
+      this.#db.exec('BEGIN IMMEDIATE');
+      try {
+        fn();
+        this.#db.exec('COMMIT');
+      } catch (err) {
+        this.#db.exec('ROLLBACK');
+        throw err;
+      }
+    });
   }
 
   #run<T>(fn: () => T): T {

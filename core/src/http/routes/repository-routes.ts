@@ -7,6 +7,7 @@ import { sendServed } from '../send-served.js';
 import type { ServerContext } from '../server-context.js';
 
 const SHA256_HEX = /^[0-9a-fA-F]{64}$/;
+const SEED_PREFIX = '/api/';
 
 /** `/api/v1/remote/{repo}/{path}`: GET/HEAD on every repository, PUT/DELETE on local ones. Parses, calls the service, writes. */
 export async function repositoryRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
@@ -14,23 +15,26 @@ export async function repositoryRoutes(app: FastifyInstance, ctx: ServerContext)
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
 
-  const target = (request: FastifyRequest): { name: string; path: string } => {
-    const { repo: name, path } = splitRepoUrl(request.raw.url ?? '', PREFIX);
+  const target = (request: FastifyRequest, url = request.raw.url ?? ''): { name: string; path: string } => {
+    const { repo: name, path } = splitRepoUrl(url, PREFIX);
     request.aapi = { repo: name, path };
     return { name, path };
   };
 
+  const get = async (request: FastifyRequest, reply: FastifyReply, url?: string) => {
+    const { name, path } = target(request, url);
+    const found = ctx.service.resolve(name);
+    // Virtual repositories have their own URL space.
+    if (!found || found.kind === 'virtual') throw new AapiError('AAPI_ERR_REPO_NOT_FOUND', name);
+    const served = await ctx.service.get(found, path, requestView(request, ctx.config, `${PREFIX}${name}`));
+    return sendServed(request, reply, served, fileNameOf(path));
+  };
+  app.route({ method: ['GET', 'HEAD'], url: `${PREFIX}*`, handler: (request, reply) => get(request, reply) });
+  // The Python seeds' short form, kept for scripts that use it: /api/{repo}/{path} is /api/v1/remote/{repo}/{path}.
   app.route({
     method: ['GET', 'HEAD'],
-    url: `${PREFIX}*`,
-    handler: async (request, reply) => {
-      const { name, path } = target(request);
-      const found = ctx.service.resolve(name);
-      // Virtual repositories have their own URL space.
-      if (!found || found.kind === 'virtual') throw new AapiError('AAPI_ERR_REPO_NOT_FOUND', name);
-      const served = await ctx.service.get(found, path, requestView(request, ctx.config, `${PREFIX}${name}`));
-      return sendServed(request, reply, served, fileNameOf(path));
-    },
+    url: `${SEED_PREFIX}:repo/*`,
+    handler: (request, reply) => get(request, reply, PREFIX + (request.raw.url ?? '').slice(SEED_PREFIX.length)),
   });
 
   app.put(`${PREFIX}*`, async (request, reply) => {
