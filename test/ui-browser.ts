@@ -46,8 +46,23 @@ export async function screenshotDir(): Promise<string> {
 /** Saves a full-page PNG named `name.png` and returns its path. */
 export async function snap(page: Page, dir: string, name: string): Promise<string> {
   const file = join(dir, `${name}.png`);
+  // Notices fade after seconds and would only cover the view. Hidden through the CSSOM: the
+  // page's CSP refuses an injected stylesheet (playwright's `style` option) and says so in the console.
+  await toastsVisibility(page, 'hidden');
   await page.screenshot({ path: file, fullPage: true });
+  await toastsVisibility(page, '');
   return file;
+}
+
+interface StyledDocument {
+  querySelector(selector: string): { style: { visibility: string } } | null;
+}
+
+async function toastsVisibility(page: Page, visibility: string): Promise<void> {
+  await page.evaluate((value) => {
+    const toasts = (globalThis as unknown as { document: StyledDocument }).document.querySelector('.toasts');
+    if (toasts) toasts.style.visibility = value;
+  }, visibility);
 }
 
 /** One WCAG finding of axe-core: the rule, how bad, and the elements. */

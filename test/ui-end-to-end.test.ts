@@ -15,11 +15,12 @@ browser.serial('the web UI: sign in, create a remote through the form, browse wh
   t.teardown(() => upstream.close());
   const dir = await tempDir(t);
   const config = await writeConfig(dir, 'auth: { admin_token: ${ADMIN_TOKEN} }\nremotes:\n  files: { type: local, package: generic }\n');
-  const server = await startServe(t, { config, env: { ADMIN_TOKEN: TOKEN } });
+  // The server and the browser take seconds each to start: start them together.
+  const [server, chromium] = await Promise.all([startServe(t, { config, env: { ADMIN_TOKEN: TOKEN } }), launchBrowser(t)]);
   const shots = await screenshotDir();
   t.log(`screenshots: ${shots}`);
 
-  const page = await (await launchBrowser(t)).newPage({ viewport: { width: 1280, height: 860 }, colorScheme: 'light' });
+  const page = await chromium.newPage({ viewport: { width: 1280, height: 860 }, colorScheme: 'light' });
   page.setDefaultTimeout(15_000);
   // Each view is photographed and checked against WCAG 2.1 AA (axe-core) at the same moment.
   const a11y: Record<string, A11yViolation[]> = {};
@@ -55,8 +56,15 @@ browser.serial('the web UI: sign in, create a remote through the form, browse wh
   await page.getByRole('link', { name: 'New repository' }).click();
   await page.getByLabel('Name', { exact: true }).fill('releases');
   await page.getByLabel('Package type').selectOption('generic');
+  // The server's validation lands on the field it names.
+  await page.getByLabel('Upstream URL').fill('ftp://127.0.0.1/');
+  await page.getByRole('button', { name: 'Create repository' }).click();
+  await page.locator('#base_url-error').waitFor();
+  t.is(await page.getByLabel('Upstream URL').getAttribute('aria-invalid'), 'true');
+  await look('repository-form-error');
+  t.true(pageErrors.length === 1 && pageErrors[0]!.includes('status of 400'), pageErrors.join('\n')); // the browser logs the refused POST
+  pageErrors.length = 0;
   await page.getByLabel('Upstream URL').fill(upstream.url);
-  await look('repository-form');
   await page.getByRole('button', { name: 'Create repository' }).click();
   await page.getByRole('heading', { level: 1, name: 'releases' }).waitFor();
   const created = await api(server.url, '/api/v2/remotes/releases');
@@ -111,10 +119,28 @@ browser.serial('the web UI: sign in, create a remote through the form, browse wh
   await events.filter({ hasText: 'fetch' }).filter({ hasText: FILE_PATH }).nth(1).waitFor();
   t.regex(await events.first().innerText(), /fetch/);
 
-  // The dashboard counts the requests.
+  // Edit the remote through its form: a denied-path pattern, kept by the API.
+  await page.goto(`${server.url}/ui/#/repositories/releases/edit`);
+  await page.getByLabel('Denied paths').fill('\\.sig$');
+  await page.getByText('More options (JSON)').click(); // the rest of the block, as GET gave it
+  await look('repository-edit');
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await page.getByRole('heading', { level: 1, name: 'releases' }).waitFor();
+  t.like(await (await api(server.url, '/api/v2/remotes/releases')).json(), { blocklist: ['\\.sig$'], base_url: upstream.url });
+
+  // Delete the npm remote from the list, behind its dialog.
+  await page.getByRole('link', { name: 'Repositories', exact: true }).first().click();
+  await page.getByRole('button', { name: 'Delete npmjs' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
+  await page.getByRole('status').filter({ hasText: 'Deleted npmjs.' }).waitFor();
+  t.is((await api(server.url, '/api/v2/remotes/npmjs')).status, 404);
+  await look('repositories');
+
+  // The dashboard counts the requests: one hit (now) and two misses, in total and for the repository.
+  await (await fetch(`${server.url}/api/v1/remote/releases/${FILE_PATH}`)).arrayBuffer();
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dashboard' }).click();
-  await page.getByText('Hit ratio').waitFor();
-  await page.getByRole('link', { name: 'releases' }).first().waitFor();
+  await page.getByRole('region', { name: 'Totals' }).getByText('1 hit · 2 misses').waitFor();
+  await page.getByRole('row', { name: /releases/ }).getByText('33.3 %').waitFor();
   await look('dashboard');
 
   t.deepEqual(pageErrors, [], 'no script error and no failed request in the page');

@@ -24,8 +24,13 @@ export function formErrors(error: unknown, fieldKeys: readonly string[]): FormEr
   for (const detail of error.details) {
     const segments = detail.path.split(/[./[\]]/).filter(Boolean);
     const key = fieldKeys.find((k) => segments.includes(k));
-    if (key && !result.fields[key]) result.fields[key] = detail.message;
+    // Next to its field the message needs no key path ("remotes.x.base_url must be …" → "must be …").
+    if (key && !result.fields[key]) result.fields[key] = detail.message.startsWith(`${detail.path} `) ? capitalise(detail.message.slice(detail.path.length + 1)) : detail.message;
     else result.rest.push(detail.path ? `${detail.path}: ${detail.message}` : detail.message);
   }
   return result;
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -41,3 +41,8 @@ export function formatTime(iso: string | Date): string {
 export function hitRatio(hits: number, misses: number): number | null {
   return hits + misses === 0 ? null : hits / (hits + misses);
 }
+
+/** "1 hit", "2 hits": a count with its noun. */
+export function plural(n: number, noun: string, nouns = `${noun}s`): string {
+  return `${formatCount(n)} ${n === 1 ? noun : nouns}`;
+}

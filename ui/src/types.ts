@@ -77,6 +77,8 @@ export interface LiveEvent {
   action?: string;
   message?: string;
   job?: { id: string; done: number; total: number; failed: number };
+  /** The replica it happened on, when another one. */
+  replica?: string;
 }
 
 /** `GET /`: the public URL of each repository as the server computes it (public_url, proxies). */

@@ -1,7 +1,7 @@
 import { useEffect } from 'preact/hooks';
 import { Badge, ErrorNotice, Loading, type Tone } from '../components/feedback.js';
 import { LineChart } from '../components/line-chart.js';
-import { formatBytes, formatCount, formatPercent, hitRatio } from '../format.js';
+import { formatBytes, formatCount, formatPercent, hitRatio, plural } from '../format.js';
 import { useAsync, usePageTitle, useStore } from '../hooks.js';
 import { href } from '../router.js';
 import { useSession } from '../session-context.js';
@@ -39,9 +39,9 @@ export function Dashboard() {
       ) : (
         <>
           <section class="tiles" aria-label="Totals">
-            <Tile label="Hit ratio" value={formatPercent(hitRatio(total!.hits, total!.misses))} detail={`${formatCount(total!.hits)} hits · ${formatCount(total!.misses)} misses`} />
-            <Tile label="Bytes served" value={formatBytes(total!.bytes_served)} detail={`${formatCount(total!.hits + total!.misses)} requests`} />
-            <Tile label="Cached" value={formatBytes(stats.blobs.bytes)} detail={`${formatCount(total!.objects)} objects · ${formatCount(stats.blobs.count)} blobs`} />
+            <Tile label="Hit ratio" value={formatPercent(hitRatio(total!.hits, total!.misses))} detail={`${plural(total!.hits, 'hit')} · ${plural(total!.misses, 'miss', 'misses')}`} />
+            <Tile label="Bytes served" value={formatBytes(total!.bytes_served)} detail={plural(total!.hits + total!.misses, 'request')} />
+            <Tile label="Cached" value={formatBytes(stats.blobs.bytes)} detail={`${plural(total!.objects, 'object')} · ${plural(stats.blobs.count, 'blob')}`} />
             <Tile label="Upstream errors" value={formatCount(total!.upstream_errors)} detail="502, 504 and unreachable" tone={total!.upstream_errors > 0 ? 'warn' : undefined} />
           </section>
           <section class="card" aria-labelledby="chart-title">

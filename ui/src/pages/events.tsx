@@ -73,9 +73,7 @@ export function Events() {
                 <Badge tone={TONE[e.type] ?? 'neutral'}>{e.type}</Badge>
                 <span class="event-text">
                   {e.repo ? <a href={href('repositories', e.repo)}>{e.repo}</a> : null}
-                  {e.path ? <span class="mono">{e.path}</span> : null}
-                  {e.action ? <span>{e.action}</span> : null}
-                  {e.message ? <span class="muted">{e.message}</span> : null}
+                  <EventDetail event={e} />
                   {e.job ? (
                     <span>
                       job {e.job.id}: {e.job.done}/{e.job.total}
@@ -84,6 +82,7 @@ export function Events() {
                   ) : null}
                 </span>
                 <span class="event-meta muted">
+                  {e.replica ? `replica ${e.replica.slice(0, 8)} · ` : ''}
                   {e.status !== undefined ? `${e.status}` : ''}
                   {e.bytes !== undefined ? ` · ${formatBytes(e.bytes)}` : ''}
                 </span>
@@ -92,6 +91,34 @@ export function Events() {
           </ol>
         )}
       </section>
+    </>
+  );
+}
+
+/** What happened, in words: the evicted path or prefix, the repository change, the upstream's message. */
+function EventDetail({ event: e }: { event: LiveEvent }) {
+  if (e.type === 'evict') {
+    return (
+      <>
+        {e.action === 'prefix' ? <span>every path under</span> : null}
+        {e.path ? <span class="mono">{e.path}</span> : null}
+        {e.message ? <span class="muted">{e.message}</span> : null}
+      </>
+    );
+  }
+  if (e.type === 'repository') {
+    return (
+      <span>
+        {e.message ? `${e.message} ` : ''}
+        {e.action}
+      </span>
+    );
+  }
+  return (
+    <>
+      {e.path ? <span class="mono">{e.path}</span> : null}
+      {e.action ? <span>{e.action}</span> : null}
+      {e.message ? <span class="muted">{e.message}</span> : null}
     </>
   );
 }

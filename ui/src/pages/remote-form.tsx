@@ -43,6 +43,11 @@ export function RemoteForm({ name }: { name?: string }) {
     if (existing.data) setDraft(toDraft(existing.data));
   }, [existing.data]);
 
+  // After a refused save, the first field the server named takes the focus (and is read out).
+  useEffect(() => {
+    document.querySelector<HTMLElement>('.form [aria-invalid="true"]')?.focus();
+  }, [errors]);
+
   const set = (key: keyof Draft) => (event: Event) => {
     const value = (event.currentTarget as HTMLInputElement).value;
     setDraft((d) => ({ ...d, [key]: value }));
@@ -155,10 +160,10 @@ export function RemoteForm({ name }: { name?: string }) {
         <Field id="quarantine_days" label="Quarantine days" hint="Hide versions published less than this many days ago; empty or 0 is off." error={err.quarantine_days}>
           <input {...describe('quarantine_days', true, err.quarantine_days)} type="number" min={0} step="any" inputMode="decimal" value={draft.quarantine_days} onInput={set('quarantine_days')} class="narrow" />
         </Field>
-        <details class="more" open={draft.extra !== '{}'}>
+        <details class="more" open={err.extra !== undefined}>
           <summary>More options (JSON)</summary>
           <Field id="extra" label="Other keys of the repository block" hint={<>Cache lifetimes, timeouts, plugin options such as <code>files_url</code>: {'{ "cache": { "mutable_ttl": 300 } }'}</>} error={err.extra}>
-            <textarea {...describe('extra', true, err.extra)} class="mono" rows={5} value={draft.extra} onInput={set('extra')} spellcheck={false} />
+            <textarea {...describe('extra', true, err.extra)} class="mono" rows={Math.min(18, Math.max(4, draft.extra.split('\n').length))} value={draft.extra} onInput={set('extra')} spellcheck={false} />
           </Field>
         </details>
         <div class="actions end">
