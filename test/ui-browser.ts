@@ -60,6 +60,8 @@ interface StyledDocument {
 
 async function toastsVisibility(page: Page, visibility: string): Promise<void> {
   await page.evaluate((value) => {
+    // A full-page capture of a scrolled page draws the sticky top bar where the scroll left it.
+    (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0);
     const toasts = (globalThis as unknown as { document: StyledDocument }).document.querySelector('.toasts');
     if (toasts) toasts.style.visibility = value;
   }, visibility);

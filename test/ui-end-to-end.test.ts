@@ -7,11 +7,14 @@ import { accessibilityViolations, chromiumRuns, launchBrowser, screenshotDir, sn
 const TOKEN = 'ui-admin-7f3a9c-token';
 const FILE_PATH = 'releases/v1.2.0/tool-linux-amd64.tar.gz';
 const FILE_BODY = 'tool release bytes\n'.repeat(512);
+/** 30 more files, pkg-00 (1000 bytes) to pkg-29 (30000 bytes): two pages of 25 with the file above. */
+const PACKAGES = Array.from({ length: 30 }, (_, i) => ({ path: `pkgs/pkg-${String(i).padStart(2, '0')}.tgz`, body: 'p'.repeat((i + 1) * 1000) }));
 
 const browser = await serviceGate('chromium (apt: chromium)', chromiumRuns, 20_000);
 
 browser.serial('the web UI: sign in, create a remote through the form, browse what a client fetched, evict it, watch the events', async (t) => {
-  const upstream = await startUpstream({ files: { [`/${FILE_PATH}`]: { body: FILE_BODY, contentType: 'application/gzip' } } });
+  const files = Object.fromEntries([[`/${FILE_PATH}`, FILE_BODY], ...PACKAGES.map((p) => [`/${p.path}`, p.body])]);
+  const upstream = await startUpstream({ files });
   t.teardown(() => upstream.close());
   const dir = await tempDir(t);
   const config = await writeConfig(dir, 'auth: { admin_token: ${ADMIN_TOKEN} }\nremotes:\n  files: { type: local, package: generic }\n');
@@ -84,6 +87,31 @@ browser.serial('the web UI: sign in, create a remote through the form, browse wh
   t.true((await row.innerText()).includes('9.5 KiB'), await row.innerText());
   await look('repository-objects');
 
+  // Sort and page: 31 objects, 25 a page; pkg-07 has the most hits, pkg-29 is the largest.
+  const get = async (path: string) => t.is((await fetch(`${server.url}/api/v1/remote/releases/${path}`)).status, 200);
+  await Promise.all(PACKAGES.map((p) => get(p.path)));
+  for (let i = 0; i < 3; i++) await get(PACKAGES[7]!.path);
+  await page.getByLabel('Search paths').fill('');
+  await page.getByLabel('Objects per page').selectOption('25');
+  const rows = page.locator('table.objects tbody tr');
+  const firstPath = async () => (await rows.first().locator('th').innerText()).trim();
+  await page.getByRole('button', { name: 'Size' }).click();
+  await rows.first().filter({ hasText: 'pkgs/pkg-29.tgz' }).waitFor();
+  t.is(await rows.count(), 25);
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByText('Page 2').waitFor();
+  await rows.first().filter({ hasText: 'pkgs/pkg-05.tgz' }).waitFor(); // 26th largest
+  t.is(await rows.count(), 6);
+  t.true(await page.getByRole('button', { name: 'Next' }).isDisabled());
+  await page.getByRole('button', { name: 'Previous' }).click();
+  await rows.first().filter({ hasText: 'pkgs/pkg-29.tgz' }).waitFor();
+  await page.getByRole('button', { name: 'Hits' }).click();
+  await rows.first().filter({ hasText: 'pkgs/pkg-07.tgz' }).waitFor();
+  t.is((await rows.first().locator('td').nth(1).innerText()).trim(), '3', await firstPath());
+  await look('repository-sorted');
+  await page.getByLabel('Search paths').fill('linux-amd64');
+  await rows.first().filter({ hasText: FILE_PATH }).waitFor();
+
   // Client set-up carries this server's real URL and the repository's name.
   await page.getByRole('link', { name: 'Client set-up' }).click();
   await page.getByText(`curl -fO ${server.url}/api/v1/remote/releases/<path>`).waitFor();
@@ -102,9 +130,9 @@ browser.serial('the web UI: sign in, create a remote through the form, browse wh
   const dialog = page.getByRole('dialog');
   await dialog.getByRole('button', { name: 'Evict' }).click();
   await page.getByRole('status').filter({ hasText: `Evicted 1 object: ${FILE_PATH}` }).waitFor();
-  await page.getByText('Nothing cached yet.').waitFor();
-  const listed = (await (await api(server.url, '/api/v2/remotes/releases/objects')).json()) as { objects: unknown[] };
-  t.deepEqual(listed.objects, []);
+  await page.getByRole('row').filter({ hasText: FILE_PATH }).waitFor({ state: 'detached' });
+  const listed = (await (await api(server.url, '/api/v2/remotes/releases/objects?limit=1000')).json()) as { objects: { path: string }[] };
+  t.deepEqual(listed.objects.map((o) => o.path).sort(), PACKAGES.map((p) => p.path), 'only the evicted object is gone');
 
   // The live event view has the fetch and the eviction, which arrived while other pages were open.
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Events' }).click();
@@ -136,11 +164,12 @@ browser.serial('the web UI: sign in, create a remote through the form, browse wh
   t.is((await api(server.url, '/api/v2/remotes/npmjs')).status, 404);
   await look('repositories');
 
-  // The dashboard counts the requests: one hit (now) and two misses, in total and for the repository.
+  // The dashboard counts the requests: 4 hits (pkg-07 three times, the file now) and 32 misses
+  // (the file twice, 30 packages), in total and for the repository.
   await (await fetch(`${server.url}/api/v1/remote/releases/${FILE_PATH}`)).arrayBuffer();
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dashboard' }).click();
-  await page.getByRole('region', { name: 'Totals' }).getByText('1 hit · 2 misses').waitFor();
-  await page.getByRole('row', { name: /releases/ }).getByText('33.3 %').waitFor();
+  await page.getByRole('region', { name: 'Totals' }).getByText('4 hits · 32 misses').waitFor();
+  await page.getByRole('row', { name: /releases/ }).getByText('11.1 %').waitFor();
   await look('dashboard');
 
   t.deepEqual(pageErrors, [], 'no script error and no failed request in the page');

@@ -6,7 +6,7 @@ import { formatBytes, formatCount, formatDate } from '../format.js';
 import { useAsync, useDebounced } from '../hooks.js';
 import { useSession } from '../session-context.js';
 
-const PAGE_SIZE = 50;
+const PAGE_SIZES = [25, 50, 100, 250];
 
 const COLUMNS: { key: ObjectSort; label: string; numeric: boolean }[] = [
   { key: 'path', label: 'Path', numeric: false },
@@ -25,10 +25,11 @@ export function ObjectBrowser({ repo, local }: { repo: string; local: boolean })
   const q = useDebounced(search.trim(), 250);
   const [sort, setSort] = useState<ObjectSort>('cached_at');
   const [order, setOrder] = useState<'asc' | 'desc'>('desc');
+  const [limit, setLimit] = useState(50);
   // cursors[i] opens page i; page 0 has none.
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const pageIndex = cursors.length - 1;
-  const page = useAsync(() => api.objects(repo, { q, sort, order, limit: PAGE_SIZE, cursor: cursors[pageIndex] }), [repo, q, sort, order, cursors]);
+  const page = useAsync(() => api.objects(repo, { q, sort, order, limit, cursor: cursors[pageIndex] }), [repo, q, sort, order, limit, cursors]);
 
   const restart = () => setCursors([null]);
   const sortBy = (key: ObjectSort) => {
@@ -129,6 +130,22 @@ export function ObjectBrowser({ repo, local }: { repo: string; local: boolean })
       </div>
       {page.data && objects.length === 0 ? <Empty>{q ? `Nothing cached matches “${q}”.` : 'Nothing cached yet.'}</Empty> : null}
       <nav class="pager" aria-label="Pages of objects">
+        <label class="page-size">
+          <span>Objects per page</span>
+          <select
+            value={limit}
+            onChange={(e) => {
+              setLimit(Number(e.currentTarget.value));
+              restart();
+            }}
+          >
+            {PAGE_SIZES.map((n) => (
+              <option key={n} value={n}>
+                {n}
+              </option>
+            ))}
+          </select>
+        </label>
         <button type="button" class="button small" disabled={pageIndex === 0} onClick={() => setCursors(cursors.slice(0, -1))}>
           Previous
         </button>
