@@ -4,7 +4,8 @@ import { normalise } from './normalise.js';
 import { applyPluginOptions, type PluginOptionsInfo } from './plugin-options.js';
 import { validateAgainstSchema } from './schema-validate.js';
 import { semanticChecks, unknownPackages } from './semantic-checks.js';
-import type { RepoConfig, VirtualConfig } from './types.js';
+import { pluginOptions } from './repo-options.js';
+import type { AppConfig, RepoConfig, VirtualConfig } from './types.js';
 
 /** What checking a definition needs to know about the running server. */
 export interface DefinitionContext {
@@ -24,7 +25,11 @@ export function parseRemoteDefinition(name: string, definition: Record<string, u
   const written = { remotes: { [name]: definition } };
   const data = structuredClone(written) as Record<string, unknown>;
   const issues = [...validateAgainstSchema(data), ...semanticChecks(data, ctx.knownPackages)];
-  if (issues.length > 0) throw new ConfigError(dedupe(issues));
+  // The plugin's keys too, so that one answer lists every problem.
+  if (issues.length > 0) {
+    const more = pluginIssues(name, definition, ctx).filter((p) => !issues.some((i) => i.path === p.path));
+    throw new ConfigError(dedupe([...issues, ...more]));
+  }
   const normaliseIssues: ConfigIssue[] = [];
   // No environment: a definition sent over HTTP has no ${VAR} references and no backend switches.
   const config = normalise(data as unknown as FileConfig, written, {}, '.', normaliseIssues);
@@ -58,6 +63,18 @@ export function parseVirtualDefinition(
   }
   if (issues.length > 0) throw new ConfigError(dedupe(issues));
   return { name, package: virtual.package as string, members: [...(virtual.members as string[])] };
+}
+
+function pluginIssues(name: string, definition: Record<string, unknown>, ctx: DefinitionContext): ConfigIssue[] {
+  const type = definition['package'];
+  if (typeof type !== 'string') return [];
+  const repo = { name, package: type, options: pluginOptions(definition) } as unknown as RepoConfig;
+  try {
+    applyPluginOptions({ remotes: { [name]: repo } } as unknown as AppConfig, ctx.pluginOf);
+    return [];
+  } catch (err) {
+    return err instanceof ConfigError ? err.issues : [];
+  }
 }
 
 function dedupe(issues: ConfigIssue[]): ConfigIssue[] {

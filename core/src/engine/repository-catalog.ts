@@ -113,6 +113,11 @@ export class RepositoryCatalog {
     return current;
   }
 
+  /** Checks a definition as create would, without storing it; throws a ConfigError naming each key path. */
+  check(kind: RepositoryKind, name: string, definition: Record<string, unknown>): void {
+    this.build(kind, name, definition);
+  }
+
   private build(kind: RepositoryKind, name: string, definition: Record<string, unknown>): RepoRuntime | VirtualConfig {
     return kind === 'remote' ? this.deps.buildRemote(name, definition) : this.deps.buildVirtual(name, definition);
   }
@@ -156,9 +161,11 @@ export class RepositoryCatalog {
   private async reload(name: string, action: string): Promise<void> {
     if (this.deps.declared.has(name)) return;
     const repo = await this.deps.meta.getRepository(name);
+    const known = this.stored.has(name);
     if (repo) this.applyLoaded(repo);
     else this.drop(name);
-    this.deps.events.emit({ type: 'repository', repo: name, action, ...(repo ? { message: repo.kind } : {}) });
+    // Another deployment on the same Redis announces names this one never had.
+    if (repo || known) this.deps.events.emit({ type: 'repository', repo: name, action, ...(repo ? { message: repo.kind } : {}) });
   }
 
   private async reloadAll(): Promise<void> {

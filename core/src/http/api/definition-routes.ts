@@ -1,10 +1,10 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ConfigError } from '../../config/index.js';
 import { AapiError } from '../../errors.js';
 import type { RepositoryKind } from '../../engine/index.js';
 import type { ServerContext } from '../server-context.js';
 import { errorResponses, nameParams, remoteInputSchema, remoteSchema, virtualInputSchema, virtualSchema } from './api-schemas.js';
-import { invalid, type ApiRouteConfig } from './api-validation.js';
+import { invalid, toApiError, type ApiRouteConfig } from './api-validation.js';
 import { definitionFromBody, presentRemote, presentVirtual } from './present.js';
 
 type Body = Record<string, unknown>;
@@ -50,8 +50,26 @@ export async function definitionRoutes(app: FastifyInstance, ctx: ServerContext)
       handler: async (request) => required((request.params as { name: string }).name),
     });
 
+    // A body the schema refuses is checked the config file's way too, so one answer names every problem.
+    const refused = (request: FastifyRequest, name: string | undefined): void => {
+      const error = request.validationError;
+      if (!error) return;
+      const body = request.body;
+      if (typeof name === 'string' && name !== '' && body !== null && typeof body === 'object' && !Array.isArray(body)) {
+        const definition = definitionFromBody(body as Body);
+        try {
+          ctx.catalog.check(kind, name, definition);
+        } catch (err) {
+          if (err instanceof ConfigError) throw invalid(err.issues.map((i) => ({ path: i.path, message: i.message })));
+          throw err;
+        }
+      }
+      throw toApiError(error, request);
+    };
+
     app.post(`/${plural}`, {
       config,
+      attachValidation: true,
       schema: {
         tags: [tag],
         summary: `Create a ${kind}; it serves on every replica at once and survives restarts`,
@@ -60,6 +78,7 @@ export async function definitionRoutes(app: FastifyInstance, ctx: ServerContext)
       },
       handler: async (request, reply) => {
         const body = request.body as Body;
+        refused(request, typeof body?.['name'] === 'string' ? body['name'] : undefined);
         const name = body['name'] as string;
         await write(() => ctx.catalog.create(kind, name, definitionFromBody(body)), plural, name);
         return reply.code(201).send(required(name));
@@ -68,6 +87,7 @@ export async function definitionRoutes(app: FastifyInstance, ctx: ServerContext)
 
     app.put(`/${plural}/:name`, {
       config,
+      attachValidation: true,
       schema: {
         tags: [tag],
         summary: `Replace a ${kind} created through this API (name from the URL; a credential sent back as ******** is kept)`,
@@ -78,6 +98,7 @@ export async function definitionRoutes(app: FastifyInstance, ctx: ServerContext)
       handler: async (request) => {
         const { name } = request.params as { name: string };
         const body = request.body as Body;
+        refused(request, name);
         if (body['name'] !== undefined && body['name'] !== name) {
           throw invalid([{ path: `${plural}.${name}.name`, message: `${plural}.${name}.name must be ${name} (the name in the URL), got ${JSON.stringify(body['name'])}` }]);
         }
