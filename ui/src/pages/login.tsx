@@ -14,7 +14,7 @@ export function Login({ onLogin, reason }: { onLogin(token: string): void; reaso
     const result = await tokenAccepted(token.trim());
     setBusy(false);
     if (result === true) onLogin(token.trim());
-    else setError(result.status === 0 ? `Cannot reach the server: ${result.message}` : result.isAuth ? `The server refused this token (${result.code}).` : result.message);
+    else setError(result.status === 0 ? `Cannot reach the server: ${result.message}` : result.isAuth ? `The server refused this token: ${result.message} (${result.code})` : `${result.message} (${result.code})`);
   };
   return (
     <main id="main" class="login">
