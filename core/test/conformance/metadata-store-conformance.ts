@@ -1,4 +1,5 @@
-import type { CacheEntry, MetadataStore } from '../../src/metadata/metadata-store.js';
+import { sortValue } from '../../src/metadata/browse-sql.js';
+import type { BrowseQuery, CacheEntry, MetadataStore } from '../../src/metadata/metadata-store.js';
 import { declareWith } from './declare-test.js';
 import type { Cleanup, DeclareTest } from './declare-test.js';
 
@@ -171,6 +172,90 @@ export function metadataStoreConformance(test: DeclareTest, name: string, factor
     const restarted = await fixture.reopen();
     t.deepEqual(await restarted.get(e.repo, e.path), e);
     t.is(await restarted.countDigestRefs(e.digest), 1);
+  });
+
+  it('browse pages by keyset in every sort order and direction, with prefix and substring filters', async (t, { store }) => {
+    // Sizes and ages that do not follow path order, with ties, so the path breaks them.
+    const paths = ['a/1', 'a/2', 'a/3', 'b/1', 'b/2', 'B/9', 'c%2F1'];
+    for (const [i, path] of paths.entries()) {
+      await store.put(entry({ path, size: [5, 3, 5, 1, 9, 3, 7][i]!, storedAt: 1_000 + ((i * 3) % 7) }));
+    }
+    await store.put(entry({ repo: 'other', path: 'a/1' }));
+    const walk = async (query: Omit<BrowseQuery, 'repo' | 'limit' | 'after'>, limit: number) => {
+      const out: string[] = [];
+      let after: BrowseQuery['after'];
+      for (let pages = 0; pages < 20; pages++) {
+        const rows = await store.browse({ repo: 'npmjs', limit, ...query, ...(after ? { after } : {}) });
+        out.push(...rows.map((r) => r.path));
+        if (rows.length < limit) break;
+        const last = rows[rows.length - 1]!;
+        after = { value: sortValue(last, query.sort), path: last.path };
+      }
+      return out;
+    };
+    const byPath = [...paths].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    t.deepEqual(await walk({ sort: 'path', order: 'asc' }, 2), byPath);
+    t.deepEqual(await walk({ sort: 'path', order: 'desc' }, 3), [...byPath].reverse());
+    const bySize = paths
+      .map((p, i) => ({ p, s: [5, 3, 5, 1, 9, 3, 7][i]! }))
+      .sort((x, y) => x.s - y.s || (x.p < y.p ? -1 : 1))
+      .map((x) => x.p);
+    t.deepEqual(await walk({ sort: 'size', order: 'asc' }, 2), bySize);
+    t.deepEqual(await walk({ sort: 'size', order: 'desc' }, 2), [...bySize].reverse());
+    t.is((await walk({ sort: 'cached_at', order: 'desc' }, 3)).length, paths.length);
+    t.deepEqual(await walk({ sort: 'path', order: 'asc', prefix: 'a/' }, 2), ['a/1', 'a/2', 'a/3']);
+    t.deepEqual(await walk({ sort: 'size', order: 'asc', q: '/1' }, 1), ['b/1', 'a/1'], 'a literal substring, case-sensitive');
+    t.deepEqual(await walk({ sort: 'path', order: 'asc', q: '%' }, 5), ['c%2F1'], '% is no wildcard');
+  });
+
+  it('recordAccess adds hits and moves the last access forward; a put keeps them', async (t, { store }) => {
+    await store.put(entry({ path: 'x' }));
+    await store.put(entry({ path: 'y' }));
+    await store.recordAccess([
+      { repo: 'npmjs', path: 'x', hits: 3, at: 2_000 },
+      { repo: 'npmjs', path: 'absent', hits: 1, at: 2_000 },
+    ]);
+    await store.recordAccess([{ repo: 'npmjs', path: 'x', hits: 2, at: 1_500 }]);
+    const rows = await store.browse({ repo: 'npmjs', sort: 'hits', order: 'desc', limit: 10 });
+    t.like(rows[0], { path: 'x', hits: 5, lastAccess: 2_000 });
+    t.like(rows[1], { path: 'y', hits: 0, lastAccess: null });
+    await store.put(entry({ path: 'x', size: 1 }));
+    t.like((await store.browse({ repo: 'npmjs', sort: 'hits', order: 'desc', limit: 1 }))[0], { path: 'x', hits: 5, size: 1 });
+  });
+
+  it('usage counts objects and bytes per repository, and each blob once', async (t, { store }) => {
+    t.deepEqual(await store.usage(), { repositories: {}, blobs: { count: 0, bytes: 0 } });
+    await store.put(entry({ path: 'a', digest: DIGEST_A, size: 10 }));
+    await store.put(entry({ path: 'b', digest: DIGEST_A, size: 10 }));
+    await store.put(entry({ repo: 'other', path: 'c', digest: DIGEST_B, size: 5 }));
+    t.deepEqual(await store.usage(), {
+      repositories: { npmjs: { objects: 2, bytes: 20 }, other: { objects: 1, bytes: 5 } },
+      blobs: { count: 2, bytes: 15 },
+    });
+  });
+
+  it('repositories: create once, replace, list, delete; they survive a restart', async (t, fixture) => {
+    const { store } = fixture;
+    const repo = { name: 'mirror', kind: 'remote' as const, definition: { package: 'generic', base_url: 'https://x.example', patterns: ['^a'] }, createdAt: 1, updatedAt: 1 };
+    t.true(await store.createRepository(repo));
+    t.false(await store.createRepository({ ...repo, definition: {} }), 'a taken name');
+    t.deepEqual(await store.getRepository('mirror'), repo);
+    t.false(await store.replaceRepository({ ...repo, kind: 'virtual' }), 'of another kind');
+    t.true(await store.replaceRepository({ ...repo, definition: { package: 'generic', base_url: 'https://y.example' }, updatedAt: 2 }));
+    t.true(await store.createRepository({ name: 'all', kind: 'virtual', definition: { package: 'generic', members: ['mirror'] }, createdAt: 3, updatedAt: 3 }));
+    await store.close();
+    const restarted = await fixture.reopen();
+    t.deepEqual(
+      (await restarted.listRepositories()).map((r) => [r.name, r.kind, r.updatedAt]),
+      [
+        ['all', 'virtual', 3],
+        ['mirror', 'remote', 2],
+      ],
+    );
+    t.like(await restarted.getRepository('mirror'), { definition: { base_url: 'https://y.example' }, createdAt: 1 });
+    t.true(await restarted.deleteRepository('mirror'));
+    t.false(await restarted.deleteRepository('mirror'));
+    t.is(await restarted.getRepository('mirror'), undefined);
   });
 
   it('ping resolves while the backend is reachable', async (t, { store }) => {
