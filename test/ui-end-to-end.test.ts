@@ -172,6 +172,11 @@ browser.serial('the web UI: sign in, create a remote through the form, browse wh
   await page.getByRole('row', { name: /releases/ }).getByText('11.1 %').waitFor();
   await look('dashboard');
 
+  // Signing out forgets the token: the next visit asks for it.
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByLabel('Admin token').waitFor();
+  t.is(await page.evaluate(() => sessionStorage.getItem('artifactapi.token')), null);
+
   t.deepEqual(pageErrors, [], 'no script error and no failed request in the page');
   t.deepEqual(a11y, {}, 'no WCAG 2.1 A/AA violation on any view');
   // EventSource puts the token in the URL: it must not reach the request log.
