@@ -152,7 +152,7 @@ async function measure(label, base) {
     ['300 pages by cursor, sort=hits desc, limit=100', () => walk(base, 'sort=hits&order=desc&limit=100', 300)],
     ['300 pages by cursor, sort=cached_at desc, limit=100', () => walk(base, 'sort=cached_at&order=desc&limit=100', 300)],
     ['prefix=pkg-42/ (1,000 objects), limit=100', () => repeat(base, 'prefix=pkg-42/&limit=100', 100)],
-    ['q=file-0999 (substring, 10 matches), limit=100', () => repeat(base, 'q=file-0999&limit=100', 30)],
+    ['q=file-0999 (substring: 100 matches, a scan), limit=100', () => repeat(base, 'q=file-0999&limit=100', 30)],
   ];
   const rows = [];
   for (const [name, run] of cases) {

@@ -99,15 +99,25 @@ test('a remote created on replica A serves on replica B without a restart (time 
   t.is((await status(a, CFG, 'f3.txt')).cache, 'MISS', 'A follows an eviction made on B');
   t.is(upstream.hits('/f3.txt', 'GET'), 3, 'fetched, fetched again after the prefix eviction, and after the path eviction');
 
+  // B's event stream also carries A's events (A forwards once it sees that a stream is open).
+  await within(15_000, async () => {
+    await apiA.call('DELETE', `/api/v2/remotes/${CFG}/objects?prefix=nothing-here/`);
+    return eventsB.received.some((e) => e.event === 'evict' && e.data['path'] === 'nothing-here/' && typeof e.data['replica'] === 'string');
+  });
+  const fetchedOnA = `fresh-${tag}.txt`;
+  upstream.setFile(`/${fetchedOnA}`, 'fresh');
+  t.is((await status(a, CFG, fetchedOnA)).cache, 'MISS');
+  await eventsB.waitFor((e) => e.event === 'fetch' && e.data['path'] === fetchedOnA);
+
   // Traffic counters are summed over the replicas (each reports every few seconds).
   const listed = await apiA.call('GET', `/api/v2/remotes/${CFG}/objects`);
-  t.deepEqual(listed.body['objects'].map((o: { path: string }) => o.path), ['f1.txt', 'f2.txt', 'f3.txt']);
+  t.deepEqual(listed.body['objects'].map((o: { path: string }) => o.path), ['f1.txt', 'f2.txt', 'f3.txt', fetchedOnA]);
   await within(15_000, async () => {
     const [fromA, fromB] = await Promise.all([apiA.call('GET', '/api/v2/stats'), apiB.call('GET', '/api/v2/stats')]);
     const ra = fromA.body['repositories'][CFG];
     const rb = fromB.body['repositories'][CFG];
-    // Every GET above on either replica (3 paths × 4, 2, 2, 4, 1), and both replicas agree.
-    return ra.hits + ra.misses === 21 && rb.hits + rb.misses === 21;
+    // Every GET above on either replica (3 paths × 4, 2, 2, 4, 1, 1), and both replicas agree.
+    return ra.hits + ra.misses === 22 && rb.hits + rb.misses === 22;
   });
   t.pass();
 });

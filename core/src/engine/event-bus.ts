@@ -42,39 +42,62 @@ export type EventListener = (event: EngineEvent) => void;
  */
 export class EventBus {
   readonly #listeners = new Set<EventListener>();
+  /** Forwarders to other replicas: they make the bus active, but are not "someone listening here". */
+  readonly #taps = new Set<EventListener>();
   readonly #watchers = new Set<(active: boolean) => void>();
 
-  /** Whether anyone listens; build no event when not. */
+  /** Whether anyone listens, here or (through a tap) on another replica; build no event when not. */
   get active(): boolean {
+    return this.#listeners.size > 0 || this.#taps.size > 0;
+  }
+
+  /** Whether a client of this replica listens. */
+  get listened(): boolean {
     return this.#listeners.size > 0;
   }
 
   /** Stamps the time and hands the event to every listener; a listener that throws is dropped from this event only. */
   emit(event: Omit<EngineEvent, 'time'> & { time?: string }): void {
-    if (this.#listeners.size === 0) return;
+    if (!this.active) return;
     const full: EngineEvent = { ...event, time: event.time ?? new Date().toISOString() };
-    for (const listener of this.#listeners) {
-      try {
-        listener(full);
-      } catch {
-        // One broken listener (a closed stream) must not keep the event from the others.
-      }
-    }
+    deliver(this.#listeners, full);
+    deliver(this.#taps, full);
+  }
+
+  /** An event from another replica: to this replica's listeners only (never forwarded again). */
+  deliver(event: EngineEvent): void {
+    deliver(this.#listeners, event);
   }
 
   /** Starts listening; returns the function that stops it. */
   on(listener: EventListener): () => void {
-    const wasActive = this.active;
+    const wasListened = this.listened;
     this.#listeners.add(listener);
-    if (!wasActive) for (const watch of this.#watchers) watch(true);
+    if (!wasListened) for (const watch of this.#watchers) watch(true);
     return () => {
       if (!this.#listeners.delete(listener)) return;
-      if (!this.active) for (const watch of this.#watchers) watch(false);
+      if (!this.listened) for (const watch of this.#watchers) watch(false);
     };
   }
 
-  /** Told when the bus gains its first listener or loses its last (to forward other replicas' events only while needed). */
+  /** Forwards every event emitted here (to other replicas); returns the function that stops it. */
+  tap(forward: EventListener): () => void {
+    this.#taps.add(forward);
+    return () => void this.#taps.delete(forward);
+  }
+
+  /** Told when this replica gains its first listener or loses its last (to ask other replicas for their events only while needed). */
   watch(watcher: (active: boolean) => void): void {
     this.#watchers.add(watcher);
+  }
+}
+
+function deliver(listeners: ReadonlySet<EventListener>, event: EngineEvent): void {
+  for (const listener of listeners) {
+    try {
+      listener(event);
+    } catch {
+      // One broken listener (a closed stream) must not keep the event from the others.
+    }
   }
 }

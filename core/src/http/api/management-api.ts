@@ -9,6 +9,7 @@ import { definitionRoutes } from './definition-routes.js';
 import { eventRoutes } from './event-routes.js';
 import { objectRoutes } from './object-routes.js';
 import { OpenApiDocument } from './openapi.js';
+import { ReplicaEvents } from './replica-events.js';
 import { ReplicaStats } from './replica-stats.js';
 import { seedRoutes } from './seed-routes.js';
 import { statusRoutes } from './status-routes.js';
@@ -30,7 +31,12 @@ export async function managementApi(scope: FastifyInstance, ctx: ServerContext):
   });
   const replicas = new ReplicaStats(ctx.metrics, ctx.backends.coord, ctx.logger);
   await replicas.start();
-  scope.addHook('onClose', async () => replicas.stop());
+  const replicaEvents = new ReplicaEvents(ctx.engine.events, ctx.backends.coord, ctx.logger);
+  replicaEvents.start();
+  scope.addHook('onClose', async () => {
+    await replicas.stop();
+    await replicaEvents.stop();
+  });
   const jobs = new CacheJobs(ctx.service, ctx.engine.events, ctx.logger);
 
   await scope.register(

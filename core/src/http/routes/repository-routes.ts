@@ -34,7 +34,12 @@ export async function repositoryRoutes(app: FastifyInstance, ctx: ServerContext)
   app.route({
     method: ['GET', 'HEAD'],
     url: `${SEED_PREFIX}:repo/*`,
-    handler: (request, reply) => get(request, reply, PREFIX + (request.raw.url ?? '').slice(SEED_PREFIX.length)),
+    handler: (request, reply) => {
+      // /api/v1/… and /api/v2/… paths that no route has are not repositories named v1 or v2.
+      const { repo } = request.params as { repo: string };
+      if (repo === 'v1' || repo === 'v2') throw new AapiError('AAPI_ERR_NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}`);
+      return get(request, reply, PREFIX + (request.raw.url ?? '').slice(SEED_PREFIX.length));
+    },
   });
 
   app.put(`${PREFIX}*`, async (request, reply) => {
