@@ -162,7 +162,7 @@ export function RemoteForm({ name }: { name?: string }) {
         </Field>
         <details class="more" open={err.extra !== undefined}>
           <summary>More options (JSON)</summary>
-          <Field id="extra" label="Other keys of the repository block" hint={<>Cache lifetimes, timeouts, plugin options such as <code>files_url</code>: {'{ "cache": { "mutable_ttl": 300 } }'}</>} error={err.extra}>
+          <Field id="extra" label="Other keys of the repository block" hint={<>Cache lifetimes, timeouts, plugin options such as <code>files_url</code>; for example <code>{'{ "cache": { "mutable_ttl": 300 } }'}</code></>} error={err.extra}>
             <textarea {...describe('extra', true, err.extra)} class="mono" rows={Math.min(18, Math.max(4, draft.extra.split('\n').length))} value={draft.extra} onInput={set('extra')} spellcheck={false} />
           </Field>
         </details>
