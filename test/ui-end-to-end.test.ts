@@ -24,7 +24,7 @@ browser.serial('the web UI: sign in, create a remote through the form, browse wh
   t.log(`screenshots: ${shots}`);
 
   const page = await chromium.newPage({ viewport: { width: 1280, height: 860 }, colorScheme: 'light' });
-  page.setDefaultTimeout(15_000);
+  page.setDefaultTimeout(30_000); // generous: CI runs two test files at once on two cores
   // Each view is photographed and checked against WCAG 2.1 AA (axe-core) at the same moment.
   const a11y: Record<string, A11yViolation[]> = {};
   const look = async (name: string) => {
