@@ -11,7 +11,8 @@ export type CacheClass = 'immutable' | 'mutable' | 'deny';
 
 /** A digest the upstream or an index document promises for an artifact. */
 export interface ExpectedDigest {
-  algorithm: 'sha1' | 'sha256' | 'sha512';
+  /** `md5` only where an index offers nothing stronger (Puppet Forge's `file_md5` on old releases). */
+  algorithm: 'md5' | 'sha1' | 'sha256' | 'sha512';
   /** Lower-case hex. */
   hex: string;
 }
@@ -164,6 +165,12 @@ export interface InspectContext {
   options: Record<string, unknown>;
   /** The path the index document was requested at. */
   path: string;
+  /**
+   * When the proxy stored this copy of the document (ms since epoch): the first-seen time of what
+   * an immutable document lists, for quarantine where the protocol gives no publish time
+   * (terraform's SHA256SUMS). Absent in contexts without a stored document.
+   */
+  storedAt?: number;
 }
 
 /**

@@ -60,7 +60,7 @@ const RENDERED_CACHE_BYTES = 128 * 1024 * 1024;
 const FACTS_CACHE_DOCUMENTS = 256;
 /** How long an unreadable stored document answers its error without another try in a worker. */
 const UNREADABLE_TTL_MS = 60_000;
-const DIGEST_STRENGTH = { sha512: 3, sha256: 2, sha1: 1 } as const;
+const DIGEST_STRENGTH = { sha512: 3, sha256: 2, sha1: 1, md5: 0 } as const;
 
 /**
  * Index documents (packuments, simple indexes, index.yaml…): stored as the upstream sent them,
@@ -161,7 +161,7 @@ export class IndexDocuments {
     const key = `${repo.name}\u0000${doc.entry.digest}\u0000${index}`;
     let facts = this.facts.get(key);
     if (!facts) {
-      const ctx: InspectContext = { repo: repo.name, upstreamBase: repo.config.base_url, options: repo.config.options, path: indexPath };
+      const ctx: InspectContext = { repo: repo.name, upstreamBase: repo.config.base_url, options: repo.config.options, path: indexPath, storedAt: doc.entry.storedAt };
       facts = this.source
         .bytes(doc.entry)
         .then((body) =>

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
+import type { ExpectedDigest } from '@artifactapi/plugin-sdk';
 import { AapiError } from '../errors.js';
 import type { CacheEntry } from '../metadata/metadata-store.js';
 import type { BlobStore, BlobWriter } from '../storage/blob-store.js';
@@ -145,7 +146,7 @@ async function copyBody(
   body: GrowingBody,
   res: UpstreamResponse,
   declared: number | undefined,
-  expectedAlgorithm: 'sha1' | 'sha256' | 'sha512' | undefined,
+  expectedAlgorithm: ExpectedDigest['algorithm'] | undefined,
   maxBytes: number,
 ): Promise<CopyResult> {
   const extraAlgorithm = expectedAlgorithm && expectedAlgorithm !== 'sha256' ? expectedAlgorithm : undefined;
