@@ -46,7 +46,7 @@ export function clientSetup(target: SetupTarget): Snippet[] {
     case 'puppet':
       return puppet(bare);
     case 'terraform':
-      return terraform(url, plainHttp);
+      return terraform(url, host, plainHttp, target.kind === 'local');
     default:
       return generic(url, target.kind === 'local');
   }
@@ -125,9 +125,11 @@ function helm(name: string, bare: string): Snippet[] {
 }
 
 function rpm(name: string, url: string): Snippet[] {
+  // base_url is the mirror's root; dnf wants the directory that holds repodata/ (AlmaLinux/Rocky layout shown).
+  const repo = `${url}$releasever/BaseOS/$basearch/os/`;
   return [
-    { client: 'dnf', file: `/etc/yum.repos.d/${name}.repo`, code: `[${name}]\nname=${name} through ArtifactAPI\nbaseurl=${url}\nenabled=1\ngpgcheck=1` },
-    { client: 'dnf', code: `dnf --disablerepo='*' --repofrompath=${name},${url} --enablerepo=${name} install <package>` },
+    { client: 'dnf', file: `/etc/yum.repos.d/${name}.repo`, code: `[${name}]\nname=${name} through ArtifactAPI\n# the path under the upstream to the directory with repodata/\nbaseurl=${repo}\nenabled=1\ngpgcheck=1` },
+    { client: 'dnf', code: `dnf --disablerepo='*' --repofrompath='${name},${repo}' --enablerepo=${name} install <package>` },
   ];
 }
 
@@ -152,10 +154,16 @@ function puppet(bare: string): Snippet[] {
   ];
 }
 
-function terraform(url: string, plainHttp: boolean): Snippet[] {
-  const note = plainHttp ? '\n# terraform needs https for a network mirror: put the proxy behind TLS (public_url)' : '';
+function terraform(url: string, host: string, plainHttp: boolean, local: boolean): Snippet[] {
+  const https = plainHttp ? '\n# terraform talks to mirrors and registries over https only: put TLS in front (public_url)' : '';
+  if (local) {
+    return [
+      { client: 'curl', code: `curl -f -T terraform-provider-widget_1.0.0_linux_amd64.zip -H "Authorization: Bearer $ADMIN_TOKEN" \\\n  ${url}acme/widget/terraform-provider-widget_1.0.0_linux_amd64.zip` },
+      { client: 'terraform', file: 'main.tf', code: `terraform {\n  required_providers {\n    widget = { source = "${host}/acme/widget" }\n  }\n}${https}` },
+    ];
+  }
   return [
-    { client: 'terraform', file: '~/.terraformrc', code: `provider_installation {\n  network_mirror {\n    url = "${url}"\n  }\n}${note}` },
+    { client: 'terraform', file: '~/.terraformrc', code: `provider_installation {\n  network_mirror {\n    url = "${url}mirror/"\n  }\n}${https}` },
   ];
 }
 

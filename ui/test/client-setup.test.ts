@@ -42,3 +42,11 @@ void test('docker: a mirror of ghcr.io is set up for ghcr.io, and a local reposi
   const local = clientSetup({ name: 'images', package: 'docker', kind: 'local', url: URL_OF('images') });
   assert.ok(local.some((s) => s.code.includes('docker push artifacts.example:8000/images/team/app:1.0')));
 });
+
+void test('terraform: a remote is a network mirror under mirror/, a local is a registry host with uploads', () => {
+  const [mirror] = clientSetup({ name: 'terraform', package: 'terraform', kind: 'remote', url: 'https://artifacts.example/api/v1/remote/terraform/' });
+  assert.match(mirror!.code, /url = "https:\/\/artifacts\.example\/api\/v1\/remote\/terraform\/mirror\/"/);
+  assert.doesNotMatch(mirror!.code, /https only/);
+  const local = clientSetup({ name: 'terraform-local', package: 'terraform', kind: 'local', url: URL_OF('terraform-local') });
+  assert.ok(local.some((s) => s.code.includes('source = "artifacts.example:8000/acme/widget"')));
+});
