@@ -1,24 +1,16 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { pack } from 'tar-stream';
+import { tarOf } from './helpers/tar-archive.js';
 import { parse } from 'yaml';
 
 /** A chart archive as `helm package` lays it out: `<name>/Chart.yaml` and friends, gzipped. */
 export async function chartArchive(name: string, version: string): Promise<Buffer> {
-  const tar = pack();
-  const chunks: Buffer[] = [];
-  tar.on('data', (chunk: unknown) => chunks.push(chunk as Buffer));
-  const ended = new Promise<void>((resolve, reject) => {
-    tar.on('end', resolve);
-    tar.on('error', reject);
-  });
-  const mtime = new Date(Date.UTC(2024, 0, 1));
-  tar.entry({ name: `${name}/Chart.yaml`, mtime }, `apiVersion: v2\nname: ${name}\nversion: ${version}\ndescription: test chart\ntype: application\n`);
-  tar.entry({ name: `${name}/values.yaml`, mtime }, 'replicaCount: 1\n');
-  tar.entry({ name: `${name}/templates/configmap.yaml`, mtime }, `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n`);
-  tar.finalize();
-  await ended;
-  return gzipSync(Buffer.concat(chunks));
+  const files = {
+    [`${name}/Chart.yaml`]: `apiVersion: v2\nname: ${name}\nversion: ${version}\ndescription: test chart\ntype: application\n`,
+    [`${name}/values.yaml`]: 'replicaCount: 1\n',
+    [`${name}/templates/configmap.yaml`]: `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n`,
+  };
+  return gzipSync(await tarOf(files, new Date(Date.UTC(2024, 0, 1))));
 }
 
 /** One version line of an index.yaml. */

@@ -71,7 +71,7 @@ async function withStore(extra: Partial<S3BlobStoreOptions>, body: (store: S3Blo
 
 // orphanAgeMs 0: the suite expects a restart to clear what a crashed writer left at once, which is
 // the right setting for a bucket used by one process (the default 24 h is for shared buckets).
-blobStoreConformance(test, 's3', async () => {
+blobStoreConformance(test, 's3', { localPath: false }, async () => {
   const prefix = uniquePrefix();
   const made: S3BlobStore[] = [];
   const open = (): S3BlobStore => {

@@ -12,7 +12,7 @@ async function tempRoot(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'aapi-blobs-'));
 }
 
-blobStoreConformance(test, 'fs', async () => {
+blobStoreConformance(test, 'fs', { localPath: true }, async () => {
   const root = await tempRoot();
   const made: BlobStore[] = [];
   const open = (): FsBlobStore => {

@@ -52,6 +52,7 @@ export function definePlugin(def: PluginDefinition): ArtifactPlugin {
     ...(def.upstreamAuth ? { upstreamAuth: def.upstreamAuth } : {}),
     ...(def.hosted ? { hosted: def.hosted } : {}),
     ...(def.mergers ? { mergers: Object.freeze({ ...def.mergers }) } : {}),
+    ...(def.verifiers ? { verifiers: Object.freeze({ ...def.verifiers }) } : {}),
     apiVersion: API_VERSION,
   });
 }
@@ -61,7 +62,7 @@ function checkV2(def: PluginDefinition): void {
   const fail = (what: string) => {
     throw new TypeError(`plugin ${def.type}: ${what}`);
   };
-  const { options, routes, upstreamAuth, mergers, upstreamHosts } = def;
+  const { options, routes, upstreamAuth, mergers, upstreamHosts, verifiers } = def;
   if (options !== undefined) {
     if (typeof options !== 'object' || options === null || typeof options.properties !== 'object' || options.properties === null) {
       fail('options must be a JSON schema object with `properties`');
@@ -72,9 +73,9 @@ function checkV2(def: PluginDefinition): void {
   if (upstreamAuth !== undefined && (typeof upstreamAuth?.scope !== 'function' || typeof upstreamAuth.authenticate !== 'function')) {
     fail('upstreamAuth must have scope() and authenticate() functions');
   }
-  if (mergers !== undefined) {
-    for (const [kind, ref] of Object.entries(mergers)) {
-      if (typeof ref?.module !== 'string' || typeof ref.export !== 'string') fail(`mergers.${kind} must be a TaskRef`);
+  for (const [hook, refs] of [['mergers', mergers], ['verifiers', verifiers]] as const) {
+    for (const [kind, ref] of Object.entries(refs ?? {})) {
+      if (typeof ref?.module !== 'string' || typeof ref.export !== 'string') fail(`${hook}.${kind} must be a TaskRef`);
     }
   }
 }

@@ -15,6 +15,8 @@ export interface RepositoryRef {
   baseUrl: string;
   /** The plugin's keys of the repository's config block, as hooks see them in `RepoInfo.options`. */
   options: Readonly<Record<string, unknown>>;
+  /** The repository's `quarantine_days` (0 when off; always 0 for virtual repositories, whose members carry their own). */
+  quarantineDays: number;
 }
 
 /** What the engine answers for a path; its body stays with the core until `send` or `read`. */
@@ -70,6 +72,19 @@ export interface PutOptions {
   length?: number;
 }
 
+/** How `send` writes a served artifact. */
+export interface SendOptions {
+  /** `Content-Disposition` file name. */
+  fileName?: string;
+  /** Headers added before the product's own. */
+  headers?: Readonly<Record<string, string>>;
+  /**
+   * The client follows redirects to another host (registry clients do): when the operator set
+   * `storage.redirect`, a GET of stored bytes is answered with a 307 to the blob store.
+   */
+  redirect?: boolean;
+}
+
 /** Which cached objects `evict` drops: one path, or every path under a prefix. */
 export type EvictTarget = { path: string } | { prefix: string };
 
@@ -108,7 +123,7 @@ export interface EngineService {
    * Content-Length, ETag, Last-Modified, and the client's Range, If-None-Match,
    * If-Modified-Since and HEAD. `headers` are added first (e.g. Docker-Content-Digest).
    */
-  send(request: PluginRequest, reply: PluginReply, served: ServedArtifact, options?: { fileName?: string; headers?: Readonly<Record<string, string>> }): Promise<void>;
+  send(request: PluginRequest, reply: PluginReply, served: ServedArtifact, options?: SendOptions): Promise<void>;
   /** The whole body of a served artifact in memory (manifests, documents); refuses bodies above `maxBytes` (default 16 MiB). */
   read(served: ServedArtifact, maxBytes?: number): Promise<Buffer>;
 }

@@ -9,7 +9,7 @@ export { normaliseBase, UrlMapping } from './url-mapping.js';
 export type { UrlMount } from './url-mapping.js';
 export { filterVersions, versionVerdict } from './version-filter.js';
 export type { VersionFacts, VersionFilterOptions, VersionVerdict } from './version-filter.js';
-export { parseChallenges } from './upstream-auth.js';
+export { parseChallenges } from './auth-challenges.js';
 export type { AuthChallenge, AuthFetchResponse, UpstreamAuth, UpstreamAuthContext, UpstreamAuthRequest, UpstreamToken } from './upstream-auth.js';
 export { isEngineError } from './engine-service.js';
 export type {
@@ -19,6 +19,7 @@ export type {
   EvictTarget,
   PutOptions,
   RepositoryRef,
+  SendOptions,
   ServedArtifact,
   StoredObject,
 } from './engine-service.js';
@@ -43,4 +44,7 @@ export type {
   PluginLogger,
   RepoInfo,
   RewriteContext,
+  VerifyInput,
+  VerifyResult,
+  VerifyTask,
 } from './types.js';

@@ -11,7 +11,8 @@ export type CacheClass = 'immutable' | 'mutable' | 'deny';
 
 /** A digest the upstream or an index document promises for an artifact. */
 export interface ExpectedDigest {
-  algorithm: 'sha1' | 'sha256' | 'sha512';
+  /** `md5` only where an index offers nothing stronger (Puppet Forge's `file_md5` on old releases). */
+  algorithm: 'md5' | 'sha1' | 'sha256' | 'sha512';
   /** Lower-case hex. */
   hex: string;
 }
@@ -124,7 +125,38 @@ export interface ArtifactFacts {
   publishedAt?: string | number;
   /** Human-readable version for 451 messages, e.g. `left-pad@1.3.0`. */
   version?: string;
+  /** The artifact's exact size in bytes; a body of another length is never stored or served. */
+  size?: number;
+  /**
+   * A check of the bytes that is not a digest of the whole body (apk's `C:`, the SHA-1 of one gzip
+   * member): the name of one of the plugin's `verifiers` and the value it must find. Bytes it
+   * refuses are never stored or served.
+   */
+  verify?: { verifier: string; expected: string };
 }
+
+/** What a verifier task receives: a downloaded artifact, complete and not yet committed. */
+export interface VerifyInput {
+  /** A local file holding exactly the artifact's bytes; read it, never change it. */
+  file: string;
+  /** The value the index lists (`ArtifactFacts.verify.expected`). */
+  expected: string;
+  /** The artifact's repository path, for messages. */
+  path: string;
+}
+
+/** A verifier's answer: `ok`, or what it found instead (shown in the 502 and the log). */
+export interface VerifyResult {
+  ok: boolean;
+  actual?: string;
+}
+
+/**
+ * A verifier task: runs in the worker pool over a downloaded artifact before it is committed and
+ * says whether its bytes match what the index lists. Unreadable bytes are a mismatch (`ok: false`),
+ * not an error; a thrown error is the plugin's fault and also keeps the bytes out.
+ */
+export type VerifyTask = (input: VerifyInput) => VerifyResult | Promise<VerifyResult>;
 
 /** Context an inspector task receives. Like a rewriter, an inspector throws a SyntaxError for an unreadable document. */
 export interface InspectContext {
@@ -133,6 +165,12 @@ export interface InspectContext {
   options: Record<string, unknown>;
   /** The path the index document was requested at. */
   path: string;
+  /**
+   * When the proxy stored this copy of the document (ms since epoch): the first-seen time of what
+   * an immutable document lists, for quarantine where the protocol gives no publish time
+   * (terraform's SHA256SUMS). Absent in contexts without a stored document.
+   */
+  storedAt?: number;
 }
 
 /**
@@ -228,12 +266,14 @@ export interface PluginDefinition {
   hosted?: HostedDefinition;
   /** Virtual repositories: merges members' index documents by index kind. Default: the first member answers. */
   mergers?: Mergers;
+  /** Artifact verifiers by name (see VerifyTask), named by an inspector's `ArtifactFacts.verify`. Default: none. */
+  verifiers?: Readonly<Record<string, TaskRef<VerifyInput, VerifyResult>>>;
 }
 
 /** A plugin as the core holds it: the definition with every optional hook filled in. */
 export interface ArtifactPlugin
   extends Required<Pick<PluginDefinition, 'type' | 'description' | 'classify' | 'upstreamUrl' | 'upstreamHeaders' | 'canonicalPath' | 'negotiate' | 'indexOf' | 'errorBody'>>,
-    Pick<PluginDefinition, 'options' | 'routes' | 'upstreamAuth' | 'hosted' | 'mergers' | 'upstreamHosts'> {
+    Pick<PluginDefinition, 'options' | 'routes' | 'upstreamAuth' | 'hosted' | 'mergers' | 'upstreamHosts' | 'verifiers'> {
   readonly rewriters: Readonly<Record<string, TaskRef>>;
   readonly inspectors: Readonly<Record<string, TaskRef>>;
   /**

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { pack } from 'tar-stream';
+import { tarOf } from './tar-archive.js';
 
 /**
  * A small multi-arch image written as an OCI image layout directory, from nothing (no network,
@@ -48,7 +48,7 @@ export async function buildOciImage(dir: string, tag = 'v1', architectures: read
     await writeFile(join(blobs, hex), bytes);
     return { mediaType, digest: `sha256:${hex}`, size: bytes.length, ...extra };
   };
-  const layerBytes = async (files: Record<string, string>) => gzipSync(await tarOf(files), { level: 9 });
+  const layerBytes = async (files: Record<string, string>) => gzipSync(await tarOf(files, EPOCH), { level: 9 });
   const diffId = (gz: Buffer) => `sha256:${createHash('sha256').update(gunzipSync(gz)).digest('hex')}`;
 
   const sharedTar = await layerBytes({ 'etc/os-release': 'NAME=artifactapi-fixture\n', 'shared.txt': 'in every architecture\n' });
@@ -81,23 +81,4 @@ export async function buildOciImage(dir: string, tag = 'v1', architectures: read
 
 function strip({ mediaType, digest, size }: Descriptor): Descriptor {
   return { mediaType, digest, size };
-}
-
-/** A tar of regular files, each with the fixed mtime and root ownership. */
-async function tarOf(files: Record<string, string>): Promise<Buffer> {
-  const tar = pack();
-  const chunks: Buffer[] = [];
-  tar.on('data', (chunk: unknown) => void chunks.push(chunk as Buffer));
-  const done = new Promise<void>((resolve, reject) => {
-    tar.on('end', resolve);
-    tar.on('error', reject);
-  });
-  for (const [name, content] of Object.entries(files)) {
-    await new Promise<void>((resolve, reject) => {
-      tar.entry({ name, mode: 0o644, mtime: EPOCH, uid: 0, gid: 0 }, content, (err) => (err ? reject(err) : resolve()));
-    });
-  }
-  tar.finalize();
-  await done;
-  return Buffer.concat(chunks);
 }

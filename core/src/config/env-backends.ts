@@ -35,6 +35,16 @@ function requireScheme(name: string, value: string, scheme: RegExp, what: string
  * S3_BUCKET or the MinIO variables, with each S3_* variable overriding its key.
  */
 export function resolveStorage(file: FileConfig, env: NodeJS.ProcessEnv, dataDir: string, issues: ConfigIssue[]): StorageConfig {
+  const storage = resolveStorageBackend(file, env, dataDir, issues);
+  // Only S3 can hand a client a URL of its own; on fs the key changes nothing.
+  if (storage.kind !== 's3' || file.storage?.redirect !== true) return storage;
+  return { ...storage, redirect_seconds: file.storage.redirect_ttl ?? DEFAULT_REDIRECT_SECONDS };
+}
+
+/** How long a presigned blob URL stays valid unless `storage.redirect_ttl` says otherwise. */
+const DEFAULT_REDIRECT_SECONDS = 300;
+
+function resolveStorageBackend(file: FileConfig, env: NodeJS.ProcessEnv, dataDir: string, issues: ConfigIssue[]): StorageConfig {
   const get = reader(env);
   const fromFile = file.storage;
   let s3: S3Config | undefined =

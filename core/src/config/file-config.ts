@@ -29,6 +29,8 @@ export interface FileConfig {
 
 export interface FileStorage {
   type: 'fs' | 's3';
+  redirect?: boolean;
+  redirect_ttl?: number;
   path?: string;
   bucket?: string;
   endpoint?: string;

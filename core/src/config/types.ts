@@ -64,6 +64,8 @@ export type StorageConfig =
       secret_access_key?: string;
       force_path_style: boolean;
       prefix: string;
+      /** Seconds a presigned URL of a redirected blob GET stays valid; 0 = blobs are never redirected. */
+      redirect_seconds?: number;
     };
 
 export type MetadataConfig = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };

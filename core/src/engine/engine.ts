@@ -184,7 +184,9 @@ export class Engine {
 
   /** A stored document, fetched through the cache like any path but always read whole. */
   async document(repo: RepoRuntime, path: string, verdict: Classification): Promise<IndexDocument> {
-    const entry = await this.entries.lookup(repo.name, path);
+    // Under the plugin's cacheKey, as `get` and the single flight key it: a document that shares
+    // another path's entry is found there, not fetched again.
+    const entry = await this.entries.lookup(repo.name, entryKey(path, verdict));
     if (entry && isFresh(repo, entry)) return { entry, cache: 'HIT', source: 'cache' };
     if (repo.isLocal) throw new AapiError('AAPI_ERR_NOT_FOUND', `${repo.name}/${path}`);
     const outcome = await this.flights.join(repo, path, verdict, entry);

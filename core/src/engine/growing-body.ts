@@ -26,17 +26,21 @@ export class GrowingBody {
     /** Total size when the upstream declared it. */
     readonly declaredSize: number | undefined,
     private readonly unlinkOnRelease: string | undefined,
+    /** Release nothing before `finish()`: the bytes are checked only once they are all there. */
+    private readonly holdAll: boolean,
   ) {
     this.events.setMaxListeners(0);
   }
 
   /**
    * Opens the file being written at `path` for reading. `ownsFile` deletes it when the last
-   * reader is gone (a spool file, as opposed to a blob store's own temporary file).
+   * reader is gone (a spool file, as opposed to a blob store's own temporary file). `holdAll`
+   * releases no byte before `finish()`, for bodies checked only once complete (a plugin verifier),
+   * so a mismatch is an error response rather than a cut one.
    */
-  static async open(path: string, declaredSize: number | undefined, ownsFile = false): Promise<GrowingBody> {
+  static async open(path: string, declaredSize: number | undefined, ownsFile = false, holdAll = false): Promise<GrowingBody> {
     const handle = await open(path, 'r');
-    return new GrowingBody(handle, declaredSize, ownsFile ? path : undefined);
+    return new GrowingBody(handle, declaredSize, ownsFile ? path : undefined, holdAll);
   }
 
   get bytesWritten(): number {
@@ -93,6 +97,7 @@ export class GrowingBody {
       const last = limit === undefined ? this.written : Math.min(limit, this.written);
       return position >= last ? 'eof' : last - position;
     }
+    if (this.holdAll) return 0;
     // Hold back the final byte of a known-size body, or of a range, until it is verified: the
     // client must not see a complete response made of bytes that may yet fail.
     let available = this.written;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
-import type { ArtifactFacts, Classification, ExpectedDigest, InspectContext, RewriteContext, RewriteResult } from '@artifactapi/plugin-sdk';
+import type { ArtifactFacts, Classification, ExpectedDigest, InspectContext, RewriteContext, RewriteResult, TaskRef } from '@artifactapi/plugin-sdk';
 import { AapiError } from '../errors.js';
 import type { CacheEntry } from '../metadata/metadata-store.js';
 import type { WorkerPool } from '../workers/index.js';
@@ -16,6 +16,17 @@ export interface CheckedVerdict extends Classification {
    * bytes against: they may be served, but are stored as unverified.
    */
   indexUnavailable?: true;
+  /** The exact size the index lists; a body of another length is not stored. */
+  listedSize?: number;
+  /** The plugin verifier the bytes must pass before they are committed (ArtifactFacts.verify). */
+  listedCheck?: ListedCheck;
+}
+
+/** A plugin verifier task and the value the index lists for it. */
+export interface ListedCheck {
+  verifier: string;
+  task: TaskRef;
+  expected: string;
 }
 
 /** A stored index document as the engine found or fetched it. */
@@ -49,7 +60,7 @@ const RENDERED_CACHE_BYTES = 128 * 1024 * 1024;
 const FACTS_CACHE_DOCUMENTS = 256;
 /** How long an unreadable stored document answers its error without another try in a worker. */
 const UNREADABLE_TTL_MS = 60_000;
-const DIGEST_STRENGTH = { sha512: 3, sha256: 2, sha1: 1 } as const;
+const DIGEST_STRENGTH = { sha512: 3, sha256: 2, sha1: 1, md5: 0 } as const;
 
 /**
  * Index documents (packuments, simple indexes, index.yaml…): stored as the upstream sent them,
@@ -138,7 +149,10 @@ export class IndexDocuments {
       throw new AapiError('AAPI_ERR_QUARANTINED', `${mine.version ?? path} was published ${new Date(published).toISOString()}; ${repo.name} serves it from ${availableAt}`);
     }
     const strongest = strongestDigest(mine.digests);
-    return strongest && !verdict.expectedDigest ? { ...verdict, expectedDigest: strongest } : verdict;
+    const checked: CheckedVerdict = strongest && !verdict.expectedDigest ? { ...verdict, expectedDigest: strongest } : { ...verdict };
+    if (typeof mine.size === 'number') checked.listedSize = mine.size;
+    if (mine.verify) checked.listedCheck = listedCheck(repo, path, mine.verify);
+    return checked;
   }
 
   private async factsFor(repo: RepoRuntime, indexPath: string, index: string): Promise<Record<string, ArtifactFacts>> {
@@ -147,7 +161,7 @@ export class IndexDocuments {
     const key = `${repo.name}\u0000${doc.entry.digest}\u0000${index}`;
     let facts = this.facts.get(key);
     if (!facts) {
-      const ctx: InspectContext = { repo: repo.name, upstreamBase: repo.config.base_url, options: repo.config.options, path: indexPath };
+      const ctx: InspectContext = { repo: repo.name, upstreamBase: repo.config.base_url, options: repo.config.options, path: indexPath, storedAt: doc.entry.storedAt };
       facts = this.source
         .bytes(doc.entry)
         .then((body) =>
@@ -216,6 +230,13 @@ function quarantine(repo: RepoRuntime): { quarantineCutoff?: number } {
   const days = repo.config.quarantine_days;
   if (!days) return {};
   return { quarantineCutoff: Math.floor((Date.now() - days * 86_400_000) / 60_000) * 60_000 };
+}
+
+/** The verifier an inspector named; one the plugin does not have keeps the bytes out (integrity never fails open). */
+function listedCheck(repo: RepoRuntime, path: string, verify: { verifier: string; expected: string }): ListedCheck {
+  const task = repo.plugin.verifiers[verify.verifier];
+  if (!task) throw new AapiError('AAPI_ERR_PLUGIN_FAILED', `${repo.plugin.type}: ${path} names verifier "${verify.verifier}", which the plugin does not have`);
+  return { verifier: verify.verifier, task, expected: verify.expected };
 }
 
 function strongestDigest(digests: ExpectedDigest[] | undefined): ExpectedDigest | undefined {

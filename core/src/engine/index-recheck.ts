@@ -4,6 +4,8 @@ import type { BlobStore } from '../storage/blob-store.js';
 import { backendError, isMissing } from './backend-errors.js';
 import type { EntryStore } from './entry-store.js';
 import { hashBlob } from './hash-blob.js';
+import { checkStored } from './listed-check.js';
+import type { WorkerPool } from '../workers/index.js';
 import type { IndexDocuments } from './index-documents.js';
 import type { RepoRuntime } from './repo-runtime.js';
 
@@ -13,7 +15,7 @@ import type { RepoRuntime } from './repo-runtime.js';
  * undefined when the bytes differ from the index's digest and were evicted.
  */
 export async function recheckAgainstIndex(
-  deps: { documents: IndexDocuments; entries: EntryStore; blobs: BlobStore; log: PluginLogger },
+  deps: { documents: IndexDocuments; entries: EntryStore; blobs: BlobStore; log: PluginLogger; pool?: WorkerPool; spoolDir: string },
   repo: RepoRuntime,
   path: string,
   verdict: Classification,
@@ -21,6 +23,15 @@ export async function recheckAgainstIndex(
 ): Promise<CacheEntry | undefined> {
   const checked = await deps.documents.verdictFor(repo, path, verdict);
   if (checked.indexUnavailable) return entry;
+  const listedProblem = await checkStored(deps, checked, path, entry).catch((err: unknown) => {
+    if (isMissing(err)) return undefined; // serving finds it gone and forgets it
+    throw err;
+  });
+  if (listedProblem) {
+    deps.log.warn({ repo: repo.name, path, problem: listedProblem.message }, 'cached bytes do not match their index; evicted');
+    await deps.entries.forget(entry);
+    return undefined;
+  }
   const expected = checked.expectedDigest;
   if (expected) {
     let actual: string;

@@ -46,16 +46,20 @@ export class SingleFlight {
 
   private async fly(flight: Flight, repo: RepoRuntime, path: string, key: string, verdict: Classification, stale: CacheEntry | undefined): Promise<void> {
     if (!stale && (await this.lock.isNegative(key))) throw new AapiError('AAPI_ERR_NOT_FOUND', `${repo.name}/${path}`);
+    // Bytes several repositories share by digest take one lock, so only one of them fetches; the
+    // others wait (in this process too) and then reuse what it stored.
+    const digest = sharedDigest(verdict, stale);
+    const lockKey = digest === undefined ? key : `digest:${digest}`;
     let held: HeldLock | undefined;
     for (let attempt = 0; ; attempt++) {
-      const got = await this.lock.tryLock(key);
+      const got = await this.lock.tryLock(lockKey);
       if (got === 'unavailable') break;
       if (got !== 'busy') {
         held = got;
         break;
       }
-      // Another replica is fetching: wait for it, then serve what it stored.
-      if (!(await this.lock.waitForOtherReplica(key))) break;
+      // Another replica (or repository) is fetching: wait for it, then serve what it stored.
+      if (!(await this.lock.waitForOtherReplica(lockKey))) break;
       const fresh = await this.entries.reread(repo.name, verdict.cacheKey ?? path);
       if (fresh && fresh.storedAt > (stale?.storedAt ?? 0)) {
         return flight.resolve({ kind: 'entry', entry: fresh, cache: 'HIT', source: 'cache' });
@@ -68,4 +72,11 @@ export class SingleFlight {
       await held?.release().catch((err: unknown) => this.log.warn({ err, key }, 'releasing a fetch lock failed'));
     }
   }
+}
+
+/** The digest a first fetch shares with other repositories (`sharedByDigest`, named by sha256). */
+function sharedDigest(verdict: Classification, stale: CacheEntry | undefined): string | undefined {
+  const expected = verdict.expectedDigest;
+  if (stale || !verdict.sharedByDigest || expected?.algorithm !== 'sha256') return undefined;
+  return `sha256:${expected.hex.toLowerCase()}`;
 }

@@ -12,6 +12,7 @@ import { servedContentType } from './content-type.js';
 import { etagOf } from './served.js';
 import { storeDownload } from './upstream-fetch.js';
 import type { UpstreamTokens } from './upstream-tokens.js';
+import type { WorkerPool } from '../workers/index.js';
 
 export interface UpstreamExchangeDeps {
   blobs: BlobStore;
@@ -25,6 +26,8 @@ export interface UpstreamExchangeDeps {
   limits?: { maxBodySize?: number; totalSeconds?: number };
   /** Aborts the downloads still running at stop(); they are never committed. */
   stopping: AbortSignal;
+  /** Runs plugin verifiers over downloads before they are committed. */
+  pool?: WorkerPool;
 }
 
 /**

@@ -3,18 +3,23 @@ import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
+import type { ExpectedDigest } from '@artifactapi/plugin-sdk';
 import { AapiError } from '../errors.js';
 import type { CacheEntry } from '../metadata/metadata-store.js';
 import type { BlobStore, BlobWriter } from '../storage/blob-store.js';
 import type { UpstreamResponse } from '../upstream/index.js';
 import { servedContentType } from './content-type.js';
 import { GrowingBody } from './growing-body.js';
+import type { WorkerPool } from '../workers/index.js';
 import type { CheckedVerdict } from './index-documents.js';
+import { allWritten, checkListed, listedSizeProblem } from './listed-check.js';
 import type { RepoRuntime } from './repo-runtime.js';
 
 export interface StoreDownloadDeps {
   blobs: BlobStore;
   spoolDir: string;
+  /** Runs plugin verifiers (CheckedVerdict.listedCheck); without it a download that needs one is refused. */
+  pool?: WorkerPool;
 }
 
 /** What `storeDownload` does besides storing. */
@@ -54,17 +59,26 @@ export async function storeDownload(
     res.body.destroy();
     throw tooLarge(path, maxBytes);
   }
+  const sizeProblem = declared === undefined ? undefined : listedSizeProblem(verdict, path, declared);
+  if (sizeProblem) {
+    res.body.destroy();
+    throw sizeProblem;
+  }
   const writer = await deps.blobs.beginWrite();
   let spool: WriteStream | undefined;
   let body: GrowingBody;
+  let localFile = writer.localPath;
+  // A plugin verifier reads the whole file: clients get nothing before it passes, so a mismatch is a 502.
+  const holdAll = verdict.listedCheck !== undefined;
   try {
     if (writer.localPath) {
-      body = await GrowingBody.open(writer.localPath, declared);
+      body = await GrowingBody.open(writer.localPath, declared, false, holdAll);
     } else {
       const spoolPath = join(deps.spoolDir, randomUUID());
+      localFile = spoolPath;
       spool = createWriteStream(spoolPath);
       await once(spool, 'open');
-      body = await GrowingBody.open(spoolPath, declared, true);
+      body = await GrowingBody.open(spoolPath, declared, true, holdAll);
     }
   } catch (err) {
     spool?.destroy();
@@ -80,6 +94,7 @@ export async function storeDownload(
   const stored = copyBody(writer, spool, body, res, declared, verdict.expectedDigest?.algorithm, maxBytes > 0 ? maxBytes : Infinity).then(
     async (result) => {
       verify(verdict, result, path);
+      await checkListed(deps.pool, verdict, path, { file: localFile!, size: result.size, ready: () => allWritten(body, result.size, spool ?? writer.stream) });
       await writer.commit(result.sha256);
       spool?.end();
       const now = Date.now();
@@ -131,7 +146,7 @@ async function copyBody(
   body: GrowingBody,
   res: UpstreamResponse,
   declared: number | undefined,
-  expectedAlgorithm: 'sha1' | 'sha256' | 'sha512' | undefined,
+  expectedAlgorithm: ExpectedDigest['algorithm'] | undefined,
   maxBytes: number,
 ): Promise<CopyResult> {
   const extraAlgorithm = expectedAlgorithm && expectedAlgorithm !== 'sha256' ? expectedAlgorithm : undefined;

@@ -17,6 +17,7 @@ import { isAdmin } from './auth.js';
 import { publicBase } from './public-base.js';
 import { REPOSITORY_PREFIX } from './repo-path.js';
 import { sendServed } from './send-served.js';
+import { redirectToStore } from './store-redirect.js';
 import type { ServerContext } from './server-context.js';
 
 const ORIGIN = Symbol('fastify request and reply');
@@ -82,8 +83,8 @@ function engineService(ctx: ServerContext): EngineService {
       const found = service.resolve(name);
       if (!found) return undefined;
       return found.kind === 'virtual'
-        ? { name, kind: 'virtual', package: found.package, members: found.virtual.members, baseUrl: '', options: {} }
-        : { name, kind: found.kind, package: found.package, baseUrl: found.repo.config.base_url, options: found.repo.config.options };
+        ? { name, kind: 'virtual', package: found.package, members: found.virtual.members, baseUrl: '', options: {}, quarantineDays: 0 }
+        : { name, kind: found.kind, package: found.package, baseUrl: found.repo.config.base_url, options: found.repo.config.options, quarantineDays: found.repo.config.quarantine_days };
     },
     async get(repo, path, request = {}) {
       const found = service.resolve(repo);
@@ -109,6 +110,7 @@ function engineService(ctx: ServerContext): EngineService {
     async send(request, reply, served, options = {}) {
       const origin = unwrap(request);
       if (options.headers) origin.reply.headers(options.headers);
+      if (options.redirect === true && (await redirectToStore(ctx, origin.request, origin.reply, served as Served))) return;
       await sendServed(origin.request, origin.reply, served as Served, options.fileName);
     },
     read: (served: ServedArtifact, maxBytes = DEFAULT_READ_LIMIT) => readServed(served as Served, maxBytes),

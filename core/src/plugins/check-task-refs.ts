@@ -1,12 +1,12 @@
 import type { ArtifactPlugin, TaskRef } from '@artifactapi/plugin-sdk';
 
 /**
- * Why one of a plugin's rewriter or inspector tasks cannot run, or null when all can. The worker
+ * Why one of a plugin's rewriter, inspector or verifier tasks cannot run, or null when all can. The worker
  * pool imports a task only on the first request that needs it, so a wrong module URL or export
  * name would otherwise be a 500 on that request instead of a problem reported when the plugin loads.
  */
 export async function taskRefProblem(plugin: ArtifactPlugin): Promise<string | null> {
-  for (const [hook, refs] of [['rewriters', plugin.rewriters], ['inspectors', plugin.inspectors]] as const) {
+  for (const [hook, refs] of [['rewriters', plugin.rewriters], ['inspectors', plugin.inspectors], ['verifiers', plugin.verifiers ?? {}]] as const) {
     for (const [index, ref] of Object.entries(refs)) {
       const problem = await refProblem(ref as unknown);
       if (problem !== null) return `${hook}["${index}"] ${problem}`;

@@ -1,4 +1,4 @@
-import type { ArtifactPlugin, HookContext, HostedDefinition, Mergers, OptionsSchema, RouteScope, RoutesContext, UpstreamAuth } from '@artifactapi/plugin-sdk';
+import type { ArtifactPlugin, HookContext, HostedDefinition, Mergers, OptionsSchema, PluginDefinition, RouteScope, RoutesContext, UpstreamAuth } from '@artifactapi/plugin-sdk';
 
 /** The plugin contracts this core loads. */
 export const SUPPORTED_API_VERSIONS: readonly number[] = [1, 2];
@@ -17,6 +17,7 @@ export interface CorePlugin extends ArtifactPlugin {
   readonly upstreamAuth: UpstreamAuth;
   readonly hosted: Required<Pick<HostedDefinition, 'isReference' | 'uploadSessions'>> & Pick<HostedDefinition, 'publish'>;
   readonly mergers: Mergers;
+  readonly verifiers: NonNullable<PluginDefinition['verifiers']>;
   /** Whether `routes` mounts anything (so the app skips an empty scope). */
   readonly hasRoutes: boolean;
 }
@@ -46,6 +47,7 @@ export const noUpstreamAuth: UpstreamAuth = Object.freeze({
 export const plainFilesHosted = Object.freeze({ isReference: () => false, uploadSessions: false });
 
 const NO_MERGERS: Mergers = Object.freeze({});
+const NO_VERIFIERS: NonNullable<PluginDefinition['verifiers']> = Object.freeze({});
 
 /** Fills in the named defaults; hooks of a later contract are ignored for a plugin declaring apiVersion 1. */
 export function withDefaults(plugin: ArtifactPlugin, contract: 1 | 2): CorePlugin {
@@ -63,5 +65,6 @@ export function withDefaults(plugin: ArtifactPlugin, contract: 1 | 2): CorePlugi
       ? { isReference: hosted.isReference ?? plainFilesHosted.isReference, uploadSessions: hosted.uploadSessions ?? false, publish: hosted.publish }
       : plainFilesHosted,
     mergers: (v2 && plugin.mergers) || NO_MERGERS,
+    verifiers: (v2 && plugin.verifiers) || NO_VERIFIERS,
   });
 }

@@ -52,6 +52,11 @@ export interface BlobStore {
   list(): AsyncIterable<{ digest: Sha256Hex; size: number }>;
   /** Removes temporary objects left by a crash; returns how many. Called at start. */
   cleanOrphans(): Promise<number>;
+  /**
+   * A URL from which a client can GET the committed blob itself for `expiresInSeconds`, for stores
+   * the client can reach (S3 presigned URLs). Absent when the store has none.
+   */
+  presignedUrl?(digest: Sha256Hex, expiresInSeconds: number): Promise<string>;
   /** Throws when the backend cannot be reached. */
   ping(): Promise<void>;
   close(): Promise<void>;

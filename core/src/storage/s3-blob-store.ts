@@ -11,6 +11,7 @@ import {
   PutObjectCommand,
 } from '@aws-sdk/client-s3';
 import type { GetObjectCommandOutput, S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { AapiError } from '../errors.js';
 import type { BlobStat, BlobStore, BlobWriter, ByteRange, Sha256Hex } from './blob-store.js';
 import { watchSignal } from './blob-writer-state.js';
@@ -104,6 +105,11 @@ export class S3BlobStore implements BlobStore, S3WriterHost {
     } catch (err) {
       throw toStorageError(err, `GET ${this.blobKey(digest)} bytes=${range.start}-${range.end}`);
     }
+  }
+
+  /** Signed locally: no request to S3, so it costs no round trip and works while S3 is slow. */
+  async presignedUrl(digest: Sha256Hex, expiresInSeconds: number): Promise<string> {
+    return getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.bucket, Key: this.blobKey(digest) }), { expiresIn: expiresInSeconds });
   }
 
   async readAll(digest: Sha256Hex): Promise<Buffer> {

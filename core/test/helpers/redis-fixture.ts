@@ -39,7 +39,8 @@ export async function redisCoordinatorFixture(
   const prefix = testPrefix();
   const made: RedisCoordinator[] = [];
   const connect = async (): Promise<RedisCoordinator> => {
-    const c = await RedisCoordinator.connect({ url, keyPrefix: prefix, ...options });
+    // A generous first connect: on a loaded 2-core machine a local connection can take seconds.
+    const c = await RedisCoordinator.connect({ url, keyPrefix: prefix, connectTimeoutMs: 15_000, ...options });
     made.push(c);
     return c;
   };

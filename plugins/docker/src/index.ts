@@ -66,7 +66,8 @@ export {
 export { acceptsManifest, negotiateManifest } from './negotiate.js';
 export { MANIFEST_MAX_BYTES, parseManifest, manifestMediaType, referencedBlobs, childManifests, isIndex } from './manifest.js';
 export type { Descriptor, ParsedManifest } from './manifest.js';
-export { parseChallenges, selectChallenge, isInsufficientScope } from './auth-challenge.js';
+export { parseChallenges } from '@artifactapi/plugin-sdk';
+export { selectChallenge, isInsufficientScope } from './auth-challenge.js';
 export type { Challenge } from './auth-challenge.js';
 export {
   DEFAULT_TOKEN_SECONDS,

@@ -8,6 +8,7 @@ import { paginate, parsePageRequest, tagsListBody } from './pagination.js';
 import { digestOf } from './reference.js';
 import { artifactTypeFilter, referrersResponse } from './referrers.js';
 import { contentHeaders } from './registry-headers.js';
+import { refuseQuarantined } from './quarantine.js';
 import { bannedTag } from './repository-path.js';
 import type { V2Route } from './route-path.js';
 import { canonicalImageName } from './upstream-name.js';
@@ -40,19 +41,25 @@ export async function serveRead(ctx: RoutesContext, repo: RepositoryRef, route: 
   const path = route.kind === 'manifest' ? `manifests/${route.reference.kind === 'tag' ? route.reference.tag : route.reference.digest}` : `blobs/${route.digest}`;
   const missing: RegistryErrorCode = route.kind === 'manifest' ? 'MANIFEST_UNKNOWN' : 'BLOB_UNKNOWN';
   let served: ServedArtifact | undefined;
+  let answered: { member: RepositoryRef; image: string } | undefined;
   for (const member of members(ctx, repo)) {
-    served = await find(ctx, member.name, `${canonicalImageName(route.image, member.baseUrl)}/${path}`);
-    if (served) break;
+    const image = canonicalImageName(route.image, member.baseUrl);
+    served = await find(ctx, member.name, `${image}/${path}`);
+    if (served) {
+      answered = { member, image };
+      break;
+    }
   }
-  if (!served) throw new RegistryError(missing, { detail: { repository: route.repository, path: `${route.image}/${path}` } });
+  if (!served || !answered) throw new RegistryError(missing, { detail: { repository: route.repository, path: `${route.image}/${path}` } });
   if (route.kind === 'blob') {
-    return ctx.engine.send(request, reply, served, { headers: { 'docker-content-digest': route.digest, etag: `"${route.digest}"` } });
+    return ctx.engine.send(request, reply, served, { headers: { 'docker-content-digest': route.digest, etag: `"${route.digest}"` }, redirect: true });
   }
   const bytes = await ctx.engine.read(served, MANIFEST_MAX_BYTES);
   const digest = digestOf(bytes);
   if (route.reference.kind === 'digest' && route.reference.digest !== digest) {
     throw new RegistryError('MANIFEST_UNKNOWN', { message: 'the manifest does not hash to its digest' });
   }
+  await refuseQuarantined(ctx, answered.member, answered.image, digest);
   let mediaType = bareMediaType(served.contentType);
   if (!MANIFEST_TYPES.has(mediaType)) mediaType = manifestMediaType(JSON.parse(bytes.toString('utf8')) as Record<string, unknown>, served.contentType);
   negotiateManifest(request.headers.accept, mediaType);

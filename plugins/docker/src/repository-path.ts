@@ -55,7 +55,8 @@ export function classifyPath(path: string, ctx: HookContext): Classification {
   const digest = parseDigest(route.reference);
   const expected = digest.algorithm === 'sha256' || digest.algorithm === 'sha512' ? { expectedDigest: { algorithm: digest.algorithm, hex: digest.hex } } : {};
   if (route.kind === 'blob') return { cache: 'immutable', ...expected, cacheKey: `_blobs/${route.reference}`, sharedByDigest: true };
-  return { cache: 'immutable', ...expected };
+  // A manifest by digest may reuse the bytes its tag already stored (quarantine's first-seen clock).
+  return { cache: 'immutable', ...expected, sharedByDigest: true };
 }
 
 /** `{base_url}/v2/{path}`. */

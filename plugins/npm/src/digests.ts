@@ -1,7 +1,7 @@
 import type { ExpectedDigest } from '@artifactapi/plugin-sdk';
 
-const SRI_ALGORITHMS: Readonly<Record<string, ExpectedDigest['algorithm']>> = { sha512: 'sha512', sha256: 'sha256', sha1: 'sha1' };
 const HEX_LENGTH = { sha512: 128, sha256: 64, sha1: 40 } as const;
+const SRI_ALGORITHMS: Readonly<Record<string, keyof typeof HEX_LENGTH>> = { sha512: 'sha512', sha256: 'sha256', sha1: 'sha1' };
 const SHA1_HEX = /^[0-9a-fA-F]{40}$/;
 
 /**
