@@ -182,6 +182,12 @@ test.serial('PUT replaces an API remote at once; a credential sent back hidden i
   t.is(other.status, 200);
   t.is(await other.text(), 'other');
 
+  // What GET answered can be sent back as it is.
+  const read = await api.call('GET', '/api/v2/remotes/made');
+  const roundTrip = await api.call('PUT', '/api/v2/remotes/made', read.body);
+  t.is(roundTrip.status, 200, JSON.stringify(roundTrip.body));
+  t.deepEqual(roundTrip.body, read.body);
+
   const renamed = await api.call('PUT', '/api/v2/remotes/made', { name: 'different', package: 'generic', base_url: upstream.url });
   t.is(renamed.status, 400);
   t.is(renamed.body['error'].details[0].path, 'remotes.made.name');
@@ -218,6 +224,8 @@ test.serial('virtuals: create over API and config members, serve, refuse a bad m
   const created = await api.call('POST', '/api/v2/virtuals', { name: 'v', package: 'generic', members: ['made', 'files'] });
   t.is(created.status, 201, JSON.stringify(created.body));
   t.deepEqual(created.body, { name: 'v', package: 'generic', members: ['made', 'files'], source: 'api' });
+  const again = await api.call('PUT', '/api/v2/virtuals/v', created.body);
+  t.is(again.status, 200, 'what GET answered can be sent back');
   const served = await fetch(`${server.url}/api/v1/virtual/v/two.txt`);
   t.is(await served.text(), 'two');
   t.is((await api.call('DELETE', '/api/v2/virtuals/v')).status, 204);

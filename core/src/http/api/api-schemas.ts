@@ -32,10 +32,17 @@ export const errorSchema: Schema = {
 };
 
 /** A repository block as the config file holds it, plus its name (POST/PUT body). Plugin keys are checked by the plugin's own schema. */
+/** What GET adds and a client may send back: ignored on input. */
+const sourceInput = { enum: ['config', 'api'], description: 'Ignored on input (what GET answers may be sent back as it is)' };
+
 export const remoteInputSchema: Schema = {
   ...config.repo,
   description: 'A remote or local repository: the config block of remotes.<name>, plus name. Keys not listed belong to the plugin (its options schema).',
-  properties: { name: { ...config.repoName, description: 'The {repo} of /api/v1/remote/{repo}/{path}' }, ...(config.repo['properties'] as Schema) },
+  properties: {
+    name: { ...config.repoName, description: 'The {repo} of /api/v1/remote/{repo}/{path}' },
+    ...(config.repo['properties'] as Schema),
+    source: sourceInput,
+  },
 };
 
 /** What a GET answers: the block with defaults filled in, credentials redacted, and where it comes from. */
@@ -50,7 +57,7 @@ export const remoteSchema: Schema = {
 
 export const virtualInputSchema: Schema = {
   ...config.virtual,
-  properties: { name: config.repoName, ...(config.virtual['properties'] as Schema) },
+  properties: { name: config.repoName, ...(config.virtual['properties'] as Schema), source: sourceInput },
 };
 
 export const virtualSchema: Schema = {

@@ -36,11 +36,12 @@ export function presentVirtual(virtual: VirtualConfig, source: Source): Record<s
 }
 
 /**
- * A PUT body as a definition to store: the name dropped (it is the URL's), and a credential sent
+ * A PUT body as a definition to store: the name and source dropped (the URL's and ours), and a credential sent
  * back as {@link HIDDEN} (a form that shows what GET gave) kept from the stored definition.
  */
 export function definitionFromBody(body: Record<string, unknown>, stored?: Record<string, unknown>): Record<string, unknown> {
-  const { name: _name, ...definition } = body;
+  // `source` is what GET adds; a client may send back what it read.
+  const { name: _name, source: _source, ...definition } = body;
   if (stored) for (const [key, value] of Object.entries(definition)) if (value === HIDDEN && key in stored) definition[key] = stored[key];
   return definition;
 }
