@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 // The SDK first: everything else depends on it.
-const PACKAGES = ['plugin-sdk', 'core', 'plugins/npm', 'plugins/pypi', 'plugins/helm', 'plugins/alpine', 'plugins/puppet'];
+const PACKAGES = ['plugin-sdk', 'core', 'plugins/npm', 'plugins/pypi', 'plugins/helm', 'plugins/alpine', 'plugins/puppet', 'plugins/goproxy'];
 
 const { values } = parseArgs({
   options: {

@@ -134,7 +134,7 @@ test('the bundled default.yaml loads with no environment at all', async (t) => {
   t.is(config.remotes['npmjs']!.package, 'npm');
   t.is(config.remotes['pypi']!.options.files_url, 'https://files.pythonhosted.org');
   t.is(config.remotes['ingress-nginx']!.package, 'helm');
-  const firstParty = new Set(['generic', 'npm', 'pypi', 'helm', 'alpine', 'terraform']);
+  const firstParty = new Set(['generic', 'npm', 'pypi', 'helm', 'alpine', 'puppet', 'terraform', 'goproxy']);
   for (const repo of Object.values(config.remotes)) t.true(firstParty.has(repo.package), `${repo.name} uses a first-party type`);
 });
 

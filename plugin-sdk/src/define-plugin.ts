@@ -53,6 +53,7 @@ export function definePlugin(def: PluginDefinition): ArtifactPlugin {
     ...(def.hosted ? { hosted: def.hosted } : {}),
     ...(def.mergers ? { mergers: Object.freeze({ ...def.mergers }) } : {}),
     ...(def.verifiers ? { verifiers: Object.freeze({ ...def.verifiers }) } : {}),
+    ...(def.companions ? { companions: def.companions } : {}),
     apiVersion: API_VERSION,
   });
 }
@@ -70,6 +71,7 @@ function checkV2(def: PluginDefinition): void {
   }
   if (routes !== undefined && typeof routes !== 'function') fail('routes must be a function');
   if (upstreamHosts !== undefined && typeof upstreamHosts !== 'function') fail('upstreamHosts must be a function');
+  if (def.companions !== undefined && typeof def.companions !== 'function') fail('companions must be a function');
   if (upstreamAuth !== undefined && (typeof upstreamAuth?.scope !== 'function' || typeof upstreamAuth.authenticate !== 'function')) {
     fail('upstreamAuth must have scope() and authenticate() functions');
   }

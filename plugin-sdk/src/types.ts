@@ -100,6 +100,11 @@ export interface RewriteContext {
   variant: string;
   /** Versions published after this instant (ms since epoch) must be left out; absent when quarantine is off. */
   quarantineCutoff?: number;
+  /**
+   * The documents the plugin's `companions` hook named for this one, by path: their stored bytes,
+   * or null when one cannot be had (not found, upstream unreachable and never fetched, denied).
+   */
+  companions?: Readonly<Record<string, Uint8Array | null>>;
 }
 
 /** What a rewriter task returns. */
@@ -236,8 +241,11 @@ export interface PluginDefinition {
   /**
    * For an artifact path, the path of the index document that lists it, whose inspector gives
    * the artifact's digests and publish time. Default: none (no verification beyond `classify`).
+   * Several indexes may each tell part (go: the checksum database's lookup gives the hashes, the
+   * version's `.info` its time); their facts are combined, the first one's winning where two tell
+   * the same thing.
    */
-  indexOf?(path: string, ctx: HookContext): { path: string; index: string } | undefined;
+  indexOf?(path: string, ctx: HookContext): { path: string; index: string } | readonly { path: string; index: string }[] | undefined;
   /**
    * The JSON body of an error response on this type's repositories (remote, local and virtual),
    * for clients that print an error only in their own shape. Called for each such error
@@ -266,6 +274,14 @@ export interface PluginDefinition {
   hosted?: HostedDefinition;
   /** Virtual repositories: merges members' index documents by index kind. Default: the first member answers. */
   mergers?: Mergers;
+  /**
+   * For an index document about to be rewritten, other paths of the same repository whose bytes
+   * the rewriter needs (go's `@v/list` names no times: with a quarantine, the versions' `.info`
+   * files give them). The core fetches them through the cache and hands them to the rewriter as
+   * `RewriteContext.companions`. Called on the event loop with the stored document: keep it cheap.
+   * Default: none.
+   */
+  companions?(path: string, body: Uint8Array, ctx: HookContext, rewrite: { quarantineCutoff?: number }): readonly string[];
   /** Artifact verifiers by name (see VerifyTask), named by an inspector's `ArtifactFacts.verify`. Default: none. */
   verifiers?: Readonly<Record<string, TaskRef<VerifyInput, VerifyResult>>>;
 }
@@ -273,7 +289,7 @@ export interface PluginDefinition {
 /** A plugin as the core holds it: the definition with every optional hook filled in. */
 export interface ArtifactPlugin
   extends Required<Pick<PluginDefinition, 'type' | 'description' | 'classify' | 'upstreamUrl' | 'upstreamHeaders' | 'canonicalPath' | 'negotiate' | 'indexOf' | 'errorBody'>>,
-    Pick<PluginDefinition, 'options' | 'routes' | 'upstreamAuth' | 'hosted' | 'mergers' | 'upstreamHosts' | 'verifiers'> {
+    Pick<PluginDefinition, 'options' | 'routes' | 'upstreamAuth' | 'hosted' | 'mergers' | 'upstreamHosts' | 'verifiers' | 'companions'> {
   readonly rewriters: Readonly<Record<string, TaskRef>>;
   readonly inspectors: Readonly<Record<string, TaskRef>>;
   /**

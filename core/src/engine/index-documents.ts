@@ -61,6 +61,8 @@ const FACTS_CACHE_DOCUMENTS = 256;
 /** How long an unreadable stored document answers its error without another try in a worker. */
 const UNREADABLE_TTL_MS = 60_000;
 const DIGEST_STRENGTH = { sha512: 3, sha256: 2, sha1: 1, md5: 0 } as const;
+/** How many companion documents of one index are fetched at once. */
+const COMPANION_FETCHES = 8;
 
 /**
  * Index documents (packuments, simple indexes, index.yaml…): stored as the upstream sent them,
@@ -94,7 +96,9 @@ export class IndexDocuments {
     };
     const known = this.unreadable.get(`${doc.entry.digest}\u0000${verdict.index}`);
     if (known) throw known;
-    const key = [doc.entry.digest, ctx.publicBase, ctx.variant, ctx.quarantineCutoff ?? ''].join('\u0000');
+    const companions = repo.plugin.companions ? await this.companions(repo, path, doc.entry, ctx.quarantineCutoff) : undefined;
+    if (companions) ctx.companions = companions.bodies;
+    const key = [doc.entry.digest, ctx.publicBase, ctx.variant, ctx.quarantineCutoff ?? '', companions?.key ?? ''].join('\u0000');
     // The rewritten copy is about the stored size; the cache reserves that while it renders.
     const rendered = await this.rendered.obtain(key, doc.entry.size, () => this.render(key, repo, verdict.index, doc.entry, ctx));
     const body = rendered.body;
@@ -112,10 +116,41 @@ export class IndexDocuments {
     };
   }
 
+  /**
+   * The documents the plugin's `companions` hook names for an index document, fetched through the
+   * cache a few at a time (null for one that cannot be had), and a key that changes when any of
+   * them does, for the rendered-document cache.
+   */
+  private async companions(repo: RepoRuntime, path: string, entry: CacheEntry, quarantineCutoff: number | undefined): Promise<{ bodies: Record<string, Uint8Array | null>; key: string } | undefined> {
+    const paths = repo.companions(path, await this.source.bytes(entry), quarantineCutoff);
+    if (paths.length === 0) return undefined;
+    const bodies: Record<string, Uint8Array | null> = Object.create(null) as Record<string, Uint8Array | null>;
+    const digests = new Map<string, string>();
+    let next = 0;
+    const worker = async () => {
+      for (let i = next++; i < paths.length; i = next++) {
+        const companion = paths[i]!;
+        try {
+          const verdict = repo.classify(companion);
+          if (verdict.cache === 'deny') throw new AapiError('AAPI_ERR_PATH_DENIED', companion);
+          const doc = await this.source.document(repo, companion, verdict);
+          bodies[companion] = await this.source.bytes(doc.entry);
+          digests.set(companion, doc.entry.digest);
+        } catch {
+          bodies[companion] = null;
+          digests.set(companion, '-');
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(COMPANION_FETCHES, paths.length) }, worker));
+    const key = createHash('sha256');
+    for (const companion of paths) key.update(`${companion}\u0000${digests.get(companion)}\u0000`);
+    return { bodies, key: key.digest('hex') };
+  }
+
   /** Whether the plugin names an index that lists `path` and can read digests out of it. */
   hasIndexCheck(repo: RepoRuntime, path: string): boolean {
-    const listing = repo.indexOf(path);
-    return listing !== undefined && repo.plugin.inspectors[listing.index] !== undefined;
+    return repo.indexOf(path).some((listing) => repo.plugin.inspectors[listing.index] !== undefined);
   }
 
   /**
@@ -125,23 +160,26 @@ export class IndexDocuments {
    * quarantine refuses the artifact: its age is unknown.
    */
   async verdictFor(repo: RepoRuntime, path: string, verdict: Classification): Promise<CheckedVerdict> {
-    const listing = repo.indexOf(path);
-    if (!listing || !repo.plugin.inspectors[listing.index]) return verdict;
-    let facts: Record<string, ArtifactFacts>;
-    try {
-      facts = await this.factsFor(repo, listing.path, listing.index);
-    } catch (err) {
-      if (repo.config.quarantine_days) {
-        throw new AapiError(
-          'AAPI_ERR_INDEX_UNAVAILABLE',
-          `${path}: its index ${listing.path} cannot be read, so its quarantine cannot be checked (${(err as Error).message})`,
-          { cause: err },
-        );
-      }
-      return { ...verdict, indexUnavailable: true };
+    const listings = repo.indexOf(path).filter((listing) => repo.plugin.inspectors[listing.index] !== undefined);
+    if (listings.length === 0) return verdict;
+    const results = await Promise.all(
+      listings.map((listing) =>
+        this.factsFor(repo, listing.path, listing.index).then(
+          (facts) => ({ facts: facts[path] }),
+          (err: unknown) => ({ failed: { path: listing.path, err } }),
+        ),
+      ),
+    );
+    const mine = combineFacts(results.map((r) => ('facts' in r ? r.facts : undefined)));
+    const failed = results.find((r) => 'failed' in r)?.failed;
+    if (failed && repo.config.quarantine_days && mine?.publishedAt === undefined) {
+      throw new AapiError(
+        'AAPI_ERR_INDEX_UNAVAILABLE',
+        `${path}: its index ${failed.path} cannot be read, so its quarantine cannot be checked (${(failed.err as Error).message})`,
+        { cause: failed.err },
+      );
     }
-    const mine = facts[path];
-    if (!mine) return verdict;
+    if (!mine) return failed ? { ...verdict, indexUnavailable: true } : verdict;
     const cutoff = quarantine(repo).quarantineCutoff;
     const published = mine.publishedAt === undefined ? undefined : new Date(mine.publishedAt).getTime();
     if (cutoff !== undefined && published !== undefined && published > cutoff) {
@@ -152,6 +190,7 @@ export class IndexDocuments {
     const checked: CheckedVerdict = strongest && !verdict.expectedDigest ? { ...verdict, expectedDigest: strongest } : { ...verdict };
     if (typeof mine.size === 'number') checked.listedSize = mine.size;
     if (mine.verify) checked.listedCheck = listedCheck(repo, path, mine.verify);
+    if (failed) checked.indexUnavailable = true;
     return checked;
   }
 
@@ -230,6 +269,20 @@ function quarantine(repo: RepoRuntime): { quarantineCutoff?: number } {
   const days = repo.config.quarantine_days;
   if (!days) return {};
   return { quarantineCutoff: Math.floor((Date.now() - days * 86_400_000) / 60_000) * 60_000 };
+}
+
+/** What several indexes say about one artifact: the first that tells each fact wins; digests add up. */
+function combineFacts(found: (ArtifactFacts | undefined)[]): ArtifactFacts | undefined {
+  const present = found.filter((f): f is ArtifactFacts => f !== undefined);
+  if (present.length <= 1) return present[0];
+  const out: ArtifactFacts = { digests: present.flatMap((f) => f.digests ?? []) };
+  for (const f of present) {
+    if (out.publishedAt === undefined && f.publishedAt !== undefined) out.publishedAt = f.publishedAt;
+    if (out.version === undefined && f.version !== undefined) out.version = f.version;
+    if (out.size === undefined && f.size !== undefined) out.size = f.size;
+    if (out.verify === undefined && f.verify !== undefined) out.verify = f.verify;
+  }
+  return out;
 }
 
 /** The verifier an inspector named; one the plugin does not have keeps the bytes out (integrity never fails open). */

@@ -69,9 +69,17 @@ export class RepoRuntime {
     return this.callHook('negotiate', () => this.plugin.negotiate(path, headers, this.hookContext)).variant;
   }
 
-  /** The index document that lists an artifact, if the plugin knows one. */
-  indexOf(path: string): { path: string; index: string } | undefined {
-    return this.callHook('indexOf', () => this.plugin.indexOf(path, this.hookContext));
+  /** Paths whose bytes the rewriter of the index document at `path` needs besides it. */
+  companions(path: string, body: Uint8Array, quarantineCutoff: number | undefined): readonly string[] {
+    const hook = this.plugin.companions;
+    if (!hook) return [];
+    return this.callHook('companions', () => hook(path, body, this.hookContext, quarantineCutoff === undefined ? {} : { quarantineCutoff }));
+  }
+
+  /** The index documents that list an artifact (none when the plugin knows none). */
+  indexOf(path: string): readonly { path: string; index: string }[] {
+    const found = this.callHook('indexOf', () => this.plugin.indexOf(path, this.hookContext));
+    return found === undefined ? [] : 'path' in found ? [found] : found;
   }
 
   /** The upstream token scope of a path, or undefined when its requests need none. */

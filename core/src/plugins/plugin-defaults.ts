@@ -66,5 +66,6 @@ export function withDefaults(plugin: ArtifactPlugin, contract: 1 | 2): CorePlugi
       : plainFilesHosted,
     mergers: (v2 && plugin.mergers) || NO_MERGERS,
     verifiers: (v2 && plugin.verifiers) || NO_VERIFIERS,
+    companions: v2 ? plugin.companions : undefined,
   });
 }
