@@ -35,6 +35,7 @@ export const ERROR_CODES = {
   AAPI_ERR_STORAGE_UNAVAILABLE: { status: 503, message: 'Blob storage unavailable: %s' },
   AAPI_ERR_METADATA_UNAVAILABLE: { status: 503, message: 'Metadata store unavailable: %s' },
   AAPI_ERR_SHUTTING_DOWN: { status: 503, message: 'Server is shutting down: %s' },
+  AAPI_ERR_UI_NOT_BUILT: { status: 503, message: 'Web UI not built: %s' },
   AAPI_ERR_INTERNAL: { status: 500, message: 'Internal error: %s' },
   AAPI_ERR_CONFIG_INVALID: { status: 500, message: 'Invalid configuration: %s' },
   AAPI_ERR_PLUGIN_FAILED: { status: 500, message: 'Plugin failed: %s' },

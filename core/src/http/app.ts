@@ -14,6 +14,7 @@ import { otherMethodRoutes } from './routes/other-method-routes.js';
 import { repositoryRoutes } from './routes/repository-routes.js';
 import { virtualRoutes } from './routes/virtual-routes.js';
 import type { ServerContext } from './server-context.js';
+import { uiBundleDir, uiRoutes } from './ui-routes.js';
 
 /** Builds the fastify app without listening, so tests can `inject()` or listen on port 0. */
 export async function buildApp(ctx: ServerContext, logger: FastifyBaseLogger): Promise<FastifyInstance> {
@@ -76,6 +77,7 @@ export async function buildApp(ctx: ServerContext, logger: FastifyBaseLogger): P
   await app.register(async (scope) => otherMethodRoutes(scope, ctx));
   // /api/v2 (DESIGN §8) and the Python seeds' management endpoints, with their OpenAPI document.
   await app.register(async (scope) => managementApi(scope, ctx));
+  await app.register(async (scope) => uiRoutes(scope, { root: uiBundleDir() }));
   // Protocol surfaces of apiVersion 2 plugins (docker /v2, terraform discovery), each in its own scope.
   for (const loaded of ctx.plugins.list()) if (loaded.plugin.hasRoutes) await mountPluginRoutes(app, loaded, ctx);
   return app;
