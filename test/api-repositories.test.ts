@@ -134,7 +134,7 @@ test.serial('an invalid definition is refused whole, naming the key path of each
     patterns: ['(unclosed'],
   });
   t.is(bad.status, 400);
-  t.is(bad.body['error'].code, 'AAPI_ERR_INVALID_REQUEST');
+  t.is(bad.body['error'].code, 'AAPI_ERR_REQUEST_INVALID');
   const paths = (bad.body['error'].details as { path: string }[]).map((d) => d.path).sort();
   t.deepEqual(paths, ['remotes.broken.base_url', 'remotes.broken.cache.mutable_ttl', 'remotes.broken.patterns[0]']);
 
@@ -156,7 +156,7 @@ test.serial('an invalid definition is refused whole, naming the key path of each
   t.is(badName.status, 400);
   const notObject = await api.call('PUT', '/api/v2/remotes/made', ['package', 'generic']);
   t.is(notObject.status, 400);
-  t.is(notObject.body['error'].code, 'AAPI_ERR_INVALID_REQUEST');
+  t.is(notObject.body['error'].code, 'AAPI_ERR_REQUEST_INVALID');
   t.is((await api.call('GET', '/api/v2/remotes/broken')).status, 404, 'nothing of a refused definition was kept');
 });
 

@@ -7,7 +7,6 @@ export const ERROR_CODES = {
   AAPI_ERR_REQUEST_INVALID: { status: 400, message: 'Invalid request: %s' },
   AAPI_ERR_CHECKSUM_MISMATCH: { status: 400, message: 'Checksum mismatch: %s' },
   AAPI_ERR_HOST_INVALID: { status: 400, message: 'Invalid public origin: %s' },
-  AAPI_ERR_INVALID_REQUEST: { status: 400, message: 'Invalid request: %s' },
   AAPI_ERR_AUTH_REQUIRED: { status: 401, message: 'Authentication required: %s' },
   AAPI_ERR_AUTH_FORBIDDEN: { status: 403, message: 'Forbidden: %s' },
   AAPI_ERR_UPLOADS_DISABLED: { status: 403, message: 'Uploads are disabled: %s' },

@@ -77,7 +77,7 @@ test('query parameters outside their schema are refused with the key path of eac
   const bad = await fetch(`${proxy.url}/api/v2/remotes/up/objects?limit=5000&sort=colour`, { headers: { authorization: 'Bearer test-token' } });
   t.is(bad.status, 400);
   const body = (await bad.json()) as { error: { code: string; details: { path: string }[] } };
-  t.is(body.error.code, 'AAPI_ERR_INVALID_REQUEST');
+  t.is(body.error.code, 'AAPI_ERR_REQUEST_INVALID');
   t.deepEqual(body.error.details.map((d) => d.path).sort(), ['querystring.limit', 'querystring.sort']);
 });
 

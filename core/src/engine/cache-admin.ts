@@ -81,13 +81,13 @@ export class CacheAdmin {
     const q = options.q ?? '';
     const limit = options.limit ?? DEFAULT_LIST_LIMIT;
     if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT) {
-      throw new AapiError('AAPI_ERR_INVALID_REQUEST', `limit must be an integer from 1 to ${MAX_LIST_LIMIT}, got ${limit}`, { path: 'querystring.limit' });
+      throw new AapiError('AAPI_ERR_REQUEST_INVALID', `limit must be an integer from 1 to ${MAX_LIST_LIMIT}, got ${limit}`, { path: 'querystring.limit' });
     }
     let after: { value: string | number; path: string } | undefined;
     if (options.cursor !== undefined && options.cursor !== '') {
       const cursor = decodeCursor(options.cursor);
       if (!cursor || cursor.s !== sort || cursor.o !== order || cursor.p !== prefix || cursor.q !== q) {
-        throw new AapiError('AAPI_ERR_INVALID_REQUEST', 'cursor does not belong to this listing (sort, order, prefix and q must stay the same)', {
+        throw new AapiError('AAPI_ERR_REQUEST_INVALID', 'cursor does not belong to this listing (sort, order, prefix and q must stay the same)', {
           path: 'querystring.cursor',
         });
       }

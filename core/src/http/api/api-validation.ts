@@ -75,10 +75,10 @@ export function toApiError(error: FastifyError | Error, request: FastifyRequest)
   return invalid(issues);
 }
 
-/** 400 AAPI_ERR_INVALID_REQUEST listing each problem; `path` names the first. */
+/** 400 AAPI_ERR_REQUEST_INVALID listing each problem; `path` names the first. */
 export function invalid(issues: { path: string; message: string }[]): AapiError {
   const summary = issues.map((i) => i.message).join('; ');
-  return new AapiError('AAPI_ERR_INVALID_REQUEST', summary, { details: issues, ...(issues[0] ? { path: issues[0].path } : {}) });
+  return new AapiError('AAPI_ERR_REQUEST_INVALID', summary, { details: issues, ...(issues[0] ? { path: issues[0].path } : {}) });
 }
 
 /** The repository name of a definition request: from the URL (PUT), else from the body (POST). */

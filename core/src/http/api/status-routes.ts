@@ -72,7 +72,7 @@ export async function statusRoutes(app: FastifyInstance, ctx: ServerContext, rep
     handler: async (request) => {
       const { remote, path: raw } = request.body as { remote: string; path: string };
       const repo = storageRepository(ctx, remote);
-      if (repo.isLocal) throw new AapiError('AAPI_ERR_INVALID_REQUEST', `${remote} is a local repository; it has no upstream`, { path: 'body.remote' });
+      if (repo.isLocal) throw new AapiError('AAPI_ERR_REQUEST_INVALID', `${remote} is a local repository; it has no upstream`, { path: 'body.remote' });
       const path = repo.canonicalPath(normaliseRepoPath(raw.replace(/^\/+/, '')));
       const url = repo.upstreamUrl(path);
       const started = performance.now();
