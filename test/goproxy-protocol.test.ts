@@ -40,7 +40,7 @@ async function stored(dataDir: string, bytes: Buffer): Promise<boolean> {
   return files.some((f) => f.endsWith(hash));
 }
 
-test.serial('module files: byte-identical, immutable ones served from the cache, ! and %21 one entry, 404 and 410 are 404', async (t) => {
+test.serial('module files: byte-identical, immutable ones served from the cache, ! and %21 one entry, 404 is 404 and 410 is 410', async (t) => {
   const fixture = await startGoUpstream(t, MODULES, { sumdbName: SUMDB, gone: ['example.com/gone'] });
   const proxy = await startProxy(t, goRemote('go', fixture.upstream.url));
   const api = `${proxy.url}/api/v1/remote/go`;
@@ -59,11 +59,12 @@ test.serial('module files: byte-identical, immutable ones served from the cache,
   const list = await get(`${api}${fixture.module('example.com/hello', 'v1.0.0').paths.list}`);
   t.is(list.body.toString(), 'v1.0.0\nv1.1.0\n');
 
-  // go probes path prefixes and falls through a GOPROXY list on 404/410: both must be a 404, never a 5xx.
+  // go probes path prefixes and falls through a GOPROXY list on 404 and 410: each passes as itself, never a 5xx.
   t.is((await get(`${api}/example.com/@v/list`)).status, 404);
   t.is((await get(`${api}/example.com/missing/@v/list`)).status, 404);
-  t.is((await get(`${api}/example.com/gone/@v/list`)).status, 404);
-  t.is((await get(`${api}/example.com/gone/@v/v1.0.0.zip`)).status, 404);
+  t.is((await get(`${api}/example.com/gone/@v/list`)).status, 410);
+  t.is((await get(`${api}/example.com/gone/@v/v1.0.0.zip`)).status, 410);
+  t.is((await get(`${api}/example.com/gone/@v/v1.0.0.zip`)).status, 410, 'a remembered 410 stays a 410');
   t.is(fixture.upstream.hits('/example.com/gone/@v/v1.0.0.zip'), 1, 'the 410 was asked upstream');
   // Not a protocol path, or not case-encoded: refused without asking upstream.
   t.is((await get(`${api}/example.com/Upper/@v/list`)).status, 403);

@@ -13,6 +13,7 @@ export const ERROR_CODES = {
   AAPI_ERR_PATH_DENIED: { status: 403, message: 'Path denied by repository policy: %s' },
   AAPI_ERR_REPO_NOT_FOUND: { status: 404, message: 'No such repository: %s' },
   AAPI_ERR_NOT_FOUND: { status: 404, message: 'Not found: %s' },
+  AAPI_ERR_GONE: { status: 410, message: 'Gone: %s' },
   AAPI_ERR_REPOSITORY_NOT_FOUND: { status: 404, message: 'No such repository: %s' },
   AAPI_ERR_UPLOAD_UNKNOWN: { status: 404, message: 'No such upload session: %s' },
   AAPI_ERR_METHOD_NOT_ALLOWED: { status: 405, message: 'Method not allowed: %s' },

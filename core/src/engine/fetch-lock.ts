@@ -39,12 +39,15 @@ export class FetchLock {
   }
 
   /** Whether an upstream 404 for `key` is still remembered (on any replica). */
-  async isNegative(key: string): Promise<boolean> {
-    return (await this.coord.getTtl(`missing:${key}`).catch(() => undefined)) !== undefined;
+  /** The upstream status (404 or 410) remembered for `key` on any replica, or undefined. */
+  async missingStatus(key: string): Promise<404 | 410 | undefined> {
+    const value = await this.coord.getTtl(`missing:${key}`).catch(() => undefined);
+    if (value === undefined) return undefined;
+    return value === '410' ? 410 : 404;
   }
 
-  async rememberMissing(key: string, ttlSeconds: number): Promise<void> {
-    if (ttlSeconds > 0) await this.coord.setTtl(`missing:${key}`, '1', ttlSeconds * 1000).catch(() => {});
+  async rememberMissing(key: string, ttlSeconds: number, status: 404 | 410): Promise<void> {
+    if (ttlSeconds > 0) await this.coord.setTtl(`missing:${key}`, String(status), ttlSeconds * 1000).catch(() => {});
   }
 
   /** Forgets a remembered 404, so the next request asks the upstream again (eviction). */

@@ -168,7 +168,7 @@ export class RepositoryService {
 
 /** A member that does not have the path, or may not serve it, lets the next one try. */
 function isMemberMiss(err: unknown): err is AapiError {
-  return isAapiError(err) && (err.status === 404 || err.code === 'AAPI_ERR_PATH_DENIED');
+  return isAapiError(err) && (err.status === 404 || err.status === 410 || err.code === 'AAPI_ERR_PATH_DENIED');
 }
 
 /** The whole body of a served artifact; refused above `max` bytes. */

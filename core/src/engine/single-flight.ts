@@ -1,11 +1,11 @@
 import type { Classification, PluginLogger } from '@artifactapi/plugin-sdk';
 import type { HeldLock } from '../coord/coordinator.js';
-import { AapiError } from '../errors.js';
 import type { CacheEntry } from '../metadata/metadata-store.js';
 import type { EntryStore } from './entry-store.js';
 import type { FetchLock } from './fetch-lock.js';
 import { Flight, type FlightOutcome } from './flight.js';
 import { HotCache } from './hot-cache.js';
+import { upstreamMissing } from './upstream-exchange.js';
 import type { RepoRuntime } from './repo-runtime.js';
 
 const MAX_LOCK_WAITS = 3;
@@ -45,7 +45,8 @@ export class SingleFlight {
   }
 
   private async fly(flight: Flight, repo: RepoRuntime, path: string, key: string, verdict: Classification, stale: CacheEntry | undefined): Promise<void> {
-    if (!stale && (await this.lock.isNegative(key))) throw new AapiError('AAPI_ERR_NOT_FOUND', `${repo.name}/${path}`);
+    const missing = stale ? undefined : await this.lock.missingStatus(key);
+    if (missing !== undefined) throw upstreamMissing(missing, `${repo.name}/${path}`);
     // Bytes several repositories share by digest take one lock, so only one of them fetches; the
     // others wait (in this process too) and then reuse what it stored.
     const digest = sharedDigest(verdict, stale);

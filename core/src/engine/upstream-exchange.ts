@@ -67,8 +67,8 @@ export class UpstreamExchange {
     }
     if (status === 404 || status === 410) {
       if (stale) await deps.entries.forget(stale);
-      await deps.lock.rememberMissing(HotCache.key(repo.name, verdict.cacheKey ?? path), repo.config.cache.negative_ttl);
-      throw new AapiError('AAPI_ERR_NOT_FOUND', `${repo.name}/${path} (upstream answered ${status})`, { upstreamStatus: status });
+      await deps.lock.rememberMissing(HotCache.key(repo.name, verdict.cacheKey ?? path), repo.config.cache.negative_ttl, status);
+      throw upstreamMissing(status, `${repo.name}/${path} (upstream answered ${status})`);
     }
     if (status !== 200) {
       if (stale && (status === 429 || status >= 500) && repo.config.stale_if_error === 'any') {
@@ -239,4 +239,12 @@ export class UpstreamExchange {
     const entry = await this.deps.entries.refreshExpiry(repo, stale);
     return { kind: 'entry', entry, cache: 'STALE', source: 'cache', upstreamStatus };
   }
+}
+
+/**
+ * An upstream 404 or 410, kept apart: clients such as go treat 410 ("removed for good") as a
+ * reason to fall through to the next proxy, like 404, and some tell the two apart in messages.
+ */
+export function upstreamMissing(status: 404 | 410, what: string): AapiError {
+  return new AapiError(status === 410 ? 'AAPI_ERR_GONE' : 'AAPI_ERR_NOT_FOUND', what, { upstreamStatus: status });
 }

@@ -80,7 +80,7 @@ async function find(ctx: RoutesContext, repository: string, path: string): Promi
   try {
     return await ctx.engine.get(repository, path);
   } catch (err) {
-    if (isEngineError(err) && err.status === 404) return undefined;
+    if (isEngineError(err) && (err.status === 404 || err.status === 410)) return undefined;
     throw err;
   }
 }
