@@ -10,6 +10,8 @@ export type { UrlMount } from './url-mapping.js';
 export { filterVersions, versionVerdict } from './version-filter.js';
 export type { VersionFacts, VersionFilterOptions, VersionVerdict } from './version-filter.js';
 export { parseChallenges } from './auth-challenges.js';
+export { dirHash1, zipEntries, zipHash1 } from './zip-archive.js';
+export type { ZipEntry } from './zip-archive.js';
 export type { AuthChallenge, AuthFetchResponse, UpstreamAuth, UpstreamAuthContext, UpstreamAuthRequest, UpstreamToken } from './upstream-auth.js';
 export { isEngineError } from './engine-service.js';
 export type {

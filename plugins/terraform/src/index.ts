@@ -49,7 +49,7 @@ export default definePlugin({
   },
 });
 
-export { archiveHashes, zipEntries } from './zip-hashes.js';
+export { archiveHashes } from './zip-hashes.js';
 export type { ArchiveHashes } from './zip-hashes.js';
 export { parseShasums, formatShasums } from './shasums.js';
 export { parseArchiveName, archiveName, shasumsName, compareVersions } from './provider-names.js';

@@ -1,7 +1,8 @@
 import test from 'ava';
 import { createHash } from 'node:crypto';
 import { strToU8, unzipSync, zipSync } from 'fflate';
-import { archiveHashes, zipEntries } from '../src/index.js';
+import { zipEntries } from '@artifactapi/plugin-sdk';
+import { archiveHashes } from '../src/index.js';
 
 const sha256 = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex');
 
