@@ -2,7 +2,7 @@ import test from 'ava';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startServe } from './helpers/serve-process.js';
 import { tempDir, writeConfig } from './helpers/temp-dir.js';
-import { FixtureRegistry, walkProvider } from './terraform-registry.js';
+import { FixtureRegistry, walkProvider, terraformRemoteYaml } from './terraform-registry.js';
 
 test('with the origin registry and its releases host gone, what was fetched still installs: registry walk and network mirror (versions served stale)', async (t) => {
   const fixture = await FixtureRegistry.start();
@@ -12,14 +12,7 @@ test('with the origin registry and its releases host gone, what was fetched stil
     await tempDir(t),
     `
 remotes:
-  terraform:
-    type: remote
-    package: terraform
-    base_url: ${fixture.registry.url}
-    download_urls: [${fixture.files.url}]
-    registry_hostname: registry.terraform.io
-    cache: { mutable_ttl: 1 }
-`,
+${terraformRemoteYaml(fixture, ['cache: { mutable_ttl: 1 }'])}`,
   );
   const proc = await startServe(t, { config });
   const base = `${proc.url}/api/v1/remote/terraform`;

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { startServe } from './helpers/serve-process.js';
 import { tempDir, writeConfig } from './helpers/temp-dir.js';
-import { FixtureRegistry } from './terraform-registry.js';
+import { FixtureRegistry, terraformRemoteYaml } from './terraform-registry.js';
 
 test('with quarantine_days, a release the proxy first saw today is refused with 451 (archive and mirror); nothing is stored', async (t) => {
   const fixture = await FixtureRegistry.start();
@@ -11,14 +11,7 @@ test('with quarantine_days, a release the proxy first saw today is refused with 
     await tempDir(t),
     `
 remotes:
-  terraform:
-    type: remote
-    package: terraform
-    base_url: ${fixture.registry.url}
-    download_urls: [${fixture.files.url}]
-    registry_hostname: registry.terraform.io
-    quarantine_days: 3
-`,
+${terraformRemoteYaml(fixture, ['quarantine_days: 3'])}`,
   );
   const proc = await startServe(t, { config });
   const base = `${proc.url}/api/v1/remote/terraform`;

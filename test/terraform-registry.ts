@@ -214,3 +214,9 @@ export async function gpgVerify(armoredKey: string, data: Uint8Array, signature:
     await rm(home, { recursive: true, force: true }).catch(() => {});
   }
 }
+
+/** The `terraform` remote of a config file in front of `fixture` and its files host, with `extra` keys (YAML lines) added. */
+export function terraformRemoteYaml(fixture: FixtureRegistry, extra: readonly string[] = []): string {
+  const keys = [`base_url: ${fixture.registry.url}`, `download_urls: [${fixture.files.url}]`, 'registry_hostname: registry.terraform.io', ...extra];
+  return `  terraform:\n    type: remote\n    package: terraform\n${keys.map((key) => `    ${key}\n`).join('')}`;
+}

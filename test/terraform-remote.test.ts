@@ -3,7 +3,7 @@ import { get as httpGet } from 'node:http';
 import { serviceGate } from '@artifactapi/core/testing/services';
 import { startServe, type ServeProcess } from './helpers/serve-process.js';
 import { tempDir, writeConfig } from './helpers/temp-dir.js';
-import { FixtureRegistry, expectedH1, gpgVerify, hasGpg, sha256, walkProvider, type PublishedRelease } from './terraform-registry.js';
+import { FixtureRegistry, expectedH1, gpgVerify, hasGpg, sha256, walkProvider, type PublishedRelease, terraformRemoteYaml } from './terraform-registry.js';
 
 // A remote terraform repository in front of a loopback origin registry (registry host + a second
 // releases host, as registry.terraform.io and releases.hashicorp.com), walked as terraform init walks it.
@@ -33,13 +33,7 @@ test.before(async (t) => {
     dir,
     `
 remotes:
-  terraform:
-    type: remote
-    package: terraform
-    base_url: ${fixture.registry.url}
-    download_urls: [${fixture.files.url}]
-    registry_hostname: registry.terraform.io
-  plain:
+${terraformRemoteYaml(fixture)}  plain:
     type: remote
     package: generic
     base_url: ${fixture.registry.url}

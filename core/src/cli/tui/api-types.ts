@@ -1,3 +1,5 @@
+import type { EngineEvent } from '../../engine/event-bus.js';
+
 /**
  * The management API v2 shapes the TUI reads (DESIGN §8, /api/v2). Only the fields it shows are
  * required; everything else a server sends is ignored, so a newer server still works.
@@ -56,17 +58,8 @@ export interface ObjectPage {
   next_cursor: string | null;
 }
 
-/** One `data:` payload of GET /api/v2/events. */
-export interface ServerEvent {
-  type: string;
-  time: string;
-  repo?: string;
-  path?: string;
-  status?: number;
-  bytes?: number;
-  action?: string;
-  message?: string;
-  job?: { id: string; done: number; total: number; failed: number };
-  /** The replica it happened on, when not the one this stream comes from. */
-  replica?: string;
-}
+/**
+ * One `data:` payload of GET /api/v2/events: the engine's event, with `type` widened to any
+ * string, since a newer server may send kinds this client does not know yet.
+ */
+export type ServerEvent = Omit<EngineEvent, 'type'> & { type: string };
