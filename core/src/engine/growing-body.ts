@@ -1,24 +1,38 @@
 import { EventEmitter } from 'node:events';
-import { open, unlink, type FileHandle } from 'node:fs/promises';
+import { unlink, type FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import type { ByteRange } from '../storage/blob-store.js';
+import { RecentChunks } from './recent-chunks.js';
 
 const READ_CHUNK = 256 * 1024;
+/**
+ * Recent bytes kept in memory for clients at the tail: at 32 MiB/s that is 1/32 s of download,
+ * so a client that keeps up never reads the file back, and one that falls further behind does.
+ */
+const RECENT_WINDOW = 1024 * 1024;
 
 /**
  * The body of a download in progress, readable by any number of clients while it is still
- * arriving. Bytes are read back from the local file the download is written to, so each client
- * reads at its own pace and none of them slows the download or the others.
+ * arriving. Clients at the tail get each chunk from memory as it arrives; the others read back the
+ * local file the download is written to, so each client reads at its own pace and none of them
+ * slows the download or the others.
  *
  * The last byte is released only after `finish()`, i.e. after the digest was checked, the blob
  * committed and the entry recorded: a client never receives a complete response for bytes that
  * fail verification.
  */
 export class GrowingBody {
+  /** Bytes received in order, in memory or in the file. */
+  private received = 0;
+  /** Bytes known to be in the file. */
   private written = 0;
   private finished = false;
   private failure: Error | undefined;
   private refs = 1;
+  private readonly recent = new RecentChunks(RECENT_WINDOW);
+  /** Readers waiting for bytes; each is called once (an array swap, not an emitter: one wake per reader per chunk). */
+  private waiting: (() => void)[] = [];
+  /** File progress, for whoever waits for the whole body to be on disk (a plugin verifier). */
   private readonly events = new EventEmitter();
 
   private constructor(
@@ -33,14 +47,13 @@ export class GrowingBody {
   }
 
   /**
-   * Opens the file being written at `path` for reading. `ownsFile` deletes it when the last
-   * reader is gone (a spool file, as opposed to a blob store's own temporary file). `holdAll`
-   * releases no byte before `finish()`, for bodies checked only once complete (a plugin verifier),
-   * so a mismatch is an error response rather than a cut one.
+   * A body read back from `handle`, the file being written, opened for reading. `unlinkOnRelease`
+   * names a file to delete when the last reader is gone (a spool file, as opposed to a blob store's
+   * own temporary file). `holdAll` releases no byte before `finish()`, for bodies checked only once
+   * complete (a plugin verifier), so a mismatch is an error response rather than a cut one.
    */
-  static async open(path: string, declaredSize: number | undefined, ownsFile = false, holdAll = false): Promise<GrowingBody> {
-    const handle = await open(path, 'r');
-    return new GrowingBody(handle, declaredSize, ownsFile ? path : undefined, holdAll);
+  static over(handle: FileHandle, declaredSize: number | undefined, unlinkOnRelease: string | undefined, holdAll = false): GrowingBody {
+    return new GrowingBody(handle, declaredSize, unlinkOnRelease, holdAll);
   }
 
   get bytesWritten(): number {
@@ -51,23 +64,39 @@ export class GrowingBody {
     return this.finished;
   }
 
-  /** Records that `n` more bytes reached the file. */
+  /** Hands readers the next chunk of the body, before it reaches the file; `append` follows once it has. */
+  receive(chunk: Buffer): void {
+    this.recent.push(chunk);
+    this.received += chunk.byteLength;
+    this.wake();
+  }
+
+  /** Records that `n` more bytes (already received) reached the file. */
   append(n: number): void {
     this.written += n;
-    this.events.emit('change');
+    this.recent.trim(this.written);
+    this.events.emit('written');
   }
 
   /** Marks the body verified and complete. */
   finish(): void {
     this.finished = true;
-    this.events.emit('change');
+    this.wake();
+    this.events.emit('written');
   }
 
   /** Marks the body failed; every reader that has not finished errors with `err`. */
   fail(err: Error): void {
     if (this.finished || this.failure) return;
     this.failure = err;
-    this.events.emit('change');
+    this.wake();
+    this.events.emit('written');
+  }
+
+  /** Calls `listener` on file progress, completion and failure; returns the unsubscribe function. */
+  onWritten(listener: () => void): () => void {
+    this.events.on('written', listener);
+    return () => this.events.off('written', listener);
   }
 
   /** A stream of the body from the start, or of an inclusive range. */
@@ -84,6 +113,7 @@ export class GrowingBody {
   /** Drops one reference (the writer's or a reader's); the file is closed when none is left. */
   release(): void {
     if (--this.refs > 0) return;
+    this.recent.clear();
     const path = this.unlinkOnRelease;
     void this.handle.close().catch(() => {});
     if (path) void unlink(path).catch(() => {});
@@ -94,34 +124,48 @@ export class GrowingBody {
     if (this.failure) return this.failure;
     const limit = end === undefined ? undefined : end + 1;
     if (this.finished) {
-      const last = limit === undefined ? this.written : Math.min(limit, this.written);
+      const last = limit === undefined ? this.received : Math.min(limit, this.received);
       return position >= last ? 'eof' : last - position;
     }
     if (this.holdAll) return 0;
     // Hold back the final byte of a known-size body, or of a range, until it is verified: the
     // client must not see a complete response made of bytes that may yet fail.
-    let available = this.written;
+    let available = this.received;
     if (this.declaredSize !== undefined) available = Math.min(available, this.declaredSize - 1);
     if (limit !== undefined) available = Math.min(available, limit - 1);
     return Math.max(0, available - position);
   }
 
-  /** @internal */
-  onChange(listener: () => void): () => void {
-    this.events.on('change', listener);
-    return () => this.events.off('change', listener);
+  /** @internal Calls `listener` once, at the next chunk, completion or failure. */
+  onChange(listener: () => void): void {
+    this.waiting.push(listener);
   }
 
-  /** @internal */
-  read(buffer: Buffer, length: number, position: number): Promise<{ bytesRead: number }> {
-    return this.handle.read(buffer, 0, length, position);
+  /** @internal Up to `max` bytes at `position` without copying, when they are still in memory. */
+  fromMemory(position: number, max: number): Buffer | undefined {
+    return this.recent.slice(position, max);
+  }
+
+  /** @internal Up to `max` bytes at `position` from the file (bytes no longer in memory are there). */
+  async read(position: number, max: number): Promise<Buffer> {
+    const length = Math.min(max, Math.max(0, this.recent.start - position), READ_CHUNK);
+    const buffer = Buffer.allocUnsafe(length);
+    const { bytesRead } = await this.handle.read(buffer, 0, length, position);
+    return bytesRead === length ? buffer : buffer.subarray(0, bytesRead);
+  }
+
+  private wake(): void {
+    const waiting = this.waiting;
+    if (waiting.length === 0) return;
+    this.waiting = [];
+    for (const listener of waiting) listener();
   }
 }
 
 class TailReader extends Readable {
   private position: number;
   private reading = false;
-  private unsubscribe: (() => void) | undefined;
+  private subscribed = false;
 
   constructor(
     private readonly body: GrowingBody,
@@ -144,13 +188,11 @@ class TailReader extends Readable {
         if (state instanceof Error) return void this.destroy(state);
         if (state === 'eof') return void this.push(null);
         if (state === 0) return this.waitForChange();
-        const length = Math.min(state, READ_CHUNK);
-        const buffer = Buffer.allocUnsafe(length);
-        const { bytesRead } = await this.body.read(buffer, length, this.position);
+        const chunk = this.body.fromMemory(this.position, state) ?? (await this.body.read(this.position, state));
         if (this.destroyed) return;
-        if (bytesRead === 0) return this.waitForChange();
-        this.position += bytesRead;
-        if (!this.push(bytesRead === length ? buffer : buffer.subarray(0, bytesRead))) return;
+        if (chunk.byteLength === 0) return this.waitForChange();
+        this.position += chunk.byteLength;
+        if (!this.push(chunk)) return;
       }
     } catch (err) {
       this.destroy(err as Error);
@@ -160,17 +202,15 @@ class TailReader extends Readable {
   }
 
   private waitForChange(): void {
-    if (this.unsubscribe) return;
-    this.unsubscribe = this.body.onChange(() => {
-      this.unsubscribe?.();
-      this.unsubscribe = undefined;
+    if (this.subscribed) return;
+    this.subscribed = true;
+    this.body.onChange(() => {
+      this.subscribed = false;
       if (!this.reading && !this.destroyed) void this.pump();
     });
   }
 
   override _destroy(err: Error | null, callback: (error?: Error | null) => void): void {
-    this.unsubscribe?.();
-    this.unsubscribe = undefined;
     this.body.release();
     callback(err);
   }
