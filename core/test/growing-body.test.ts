@@ -66,16 +66,18 @@ test('the final byte of a declared length waits for finish()', async (t) => {
   t.is(Buffer.concat(got).toString(), 'wxyz');
 });
 
-test('a reader that starts after the memory window has passed reads the early bytes from the file, the rest from memory', async (t) => {
-  const data = randomBytes(5 * MiB + 123);
+test('a reader that falls further behind than memory holds reads the early bytes from the file, the rest from memory', async (t) => {
+  const data = randomBytes(18 * MiB + 123); // more than the 16 MiB kept for a reader behind
   const { body, feed } = await growingFile(t, data.byteLength);
+  const behind = body.createReader(); // created at once, read only at the end
   for (let at = 0; at < data.byteLength; at += 64 * KiB) await feed(data.subarray(at, at + 64 * KiB));
   body.finish();
-  const whole = await drain(body.createReader());
+  t.true(body.fromMemory(0, 1) === undefined && body.fromMemory(data.byteLength - 1, 1) !== undefined, 'the start is only in the file, the end in memory');
+  const whole = await drain(behind);
   t.is(whole.byteLength, data.byteLength);
   t.is(sha256(whole), sha256(data));
-  const range = await drain(body.createReader({ start: 1 * MiB - 7, end: 5 * MiB + 5 }));
-  t.true(range.equals(data.subarray(1 * MiB - 7, 5 * MiB + 6)));
+  const range = await drain(body.createReader({ start: 1 * MiB - 7, end: 17 * MiB + 5 }));
+  t.true(range.equals(data.subarray(1 * MiB - 7, 17 * MiB + 6)));
 });
 
 test('readers that join at different points of a download all get every byte', async (t) => {
@@ -98,16 +100,31 @@ test('a failed body errors its readers with the failure', async (t) => {
   await t.throwsAsync(drain(reader), { message: 'digest mismatch' });
 });
 
-test('RecentChunks keeps the window and drops only chunks already in the file', (t) => {
-  const recent = new RecentChunks(10);
-  for (let i = 0; i < 5; i++) recent.push(Buffer.alloc(4, i));
+function fiveChunks(maxBytes: number): RecentChunks {
+  const recent = new RecentChunks(maxBytes);
+  for (let i = 0; i < 5; i++) recent.push(Buffer.alloc(4, i)); // bytes 0-19, chunk i at 4i
+  return recent;
+}
+
+test('RecentChunks drops a chunk only once it is in the file, and keeps what the reader furthest behind needs', (t) => {
+  const recent = fiveChunks(1000);
+  recent.trim(0, 0); // nothing in the file yet: everything stays, whatever the readers need
+  recent.trim(0, Infinity);
   t.is(recent.start, 0);
-  recent.trim(0); // nothing is in the file yet: everything stays
-  t.is(recent.start, 0);
-  recent.trim(20); // all in the file: the newest 10+ bytes stay (3 chunks of 4)
+  recent.trim(20, 9); // in the file; a reader at 9 needs the chunk 8-11 and the ones after
   t.is(recent.start, 8);
   t.deepEqual([...recent.slice(9, 100)!], [2, 2, 2]);
   t.deepEqual([...recent.slice(13, 2)!], [3, 3]);
-  t.is(recent.slice(7, 1), undefined);
-  t.is(recent.slice(20, 1), undefined);
+  t.is(recent.slice(7, 1), undefined, 'dropped bytes come from the file');
+  t.is(recent.slice(20, 1), undefined, 'bytes not received yet');
+  recent.trim(20, Infinity); // no reader left
+  t.is(recent.start, 20);
+});
+
+test('RecentChunks holds at most its maximum for a reader that falls behind', (t) => {
+  const recent = fiveChunks(10);
+  recent.trim(4, 0); // only 0-3 in the file: the rest stays whatever the limit
+  t.is(recent.start, 4, 'over the limit, dropped although a reader at 0 needs it');
+  recent.trim(20, 0);
+  t.is(recent.start, 8, 'the newest 10 bytes or more stay');
 });

@@ -6,10 +6,11 @@ import { RecentChunks } from './recent-chunks.js';
 
 const READ_CHUNK = 256 * 1024;
 /**
- * Recent bytes kept in memory for clients at the tail: at 32 MiB/s that is 1/32 s of download,
- * so a client that keeps up never reads the file back, and one that falls further behind does.
+ * Most bytes of a download kept in memory for the readers following it: at 32 MiB/s half a
+ * second, so clients that keep up about never read the file back, and one further behind does.
+ * Only what some reader still needs is kept, so a download nobody follows holds about nothing.
  */
-const RECENT_WINDOW = 1024 * 1024;
+const RECENT_MAX = 16 * 1024 * 1024;
 
 /**
  * The body of a download in progress, readable by any number of clients while it is still
@@ -29,9 +30,12 @@ export class GrowingBody {
   private finished = false;
   private failure: Error | undefined;
   private refs = 1;
-  private readonly recent = new RecentChunks(RECENT_WINDOW);
-  /** Readers waiting for bytes; each is called once (an array swap, not an emitter: one wake per reader per chunk). */
+  private readonly recent = new RecentChunks(RECENT_MAX);
+  /** Readers still reading, for the position of the one furthest behind. */
+  private readonly readers = new Set<TailReader>();
+  /** Readers waiting for bytes; each is called once (an array swap, not an emitter). */
   private waiting: (() => void)[] = [];
+  private wakeScheduled = false;
   /** File progress, for whoever waits for the whole body to be on disk (a plugin verifier). */
   private readonly events = new EventEmitter();
 
@@ -68,13 +72,20 @@ export class GrowingBody {
   receive(chunk: Buffer): void {
     this.recent.push(chunk);
     this.received += chunk.byteLength;
-    this.wake();
+    // Readers wake once per turn of the event loop, not once per chunk: under load several chunks
+    // arrive in one turn, and each reader then writes them to its socket together (one writev).
+    if (this.waiting.length > 0 && !this.wakeScheduled) {
+      this.wakeScheduled = true;
+      setImmediate(this.wake);
+    }
   }
 
   /** Records that `n` more bytes (already received) reached the file. */
   append(n: number): void {
     this.written += n;
-    this.recent.trim(this.written);
+    let needed = Infinity;
+    for (const reader of this.readers) needed = Math.min(needed, reader.position);
+    this.recent.trim(this.written, needed);
     this.events.emit('written');
   }
 
@@ -102,7 +113,9 @@ export class GrowingBody {
   /** A stream of the body from the start, or of an inclusive range. */
   createReader(range?: ByteRange): Readable {
     this.refs++;
-    return new TailReader(this, range?.start ?? 0, range?.end);
+    const reader = new TailReader(this, range?.start ?? 0, range?.end);
+    this.readers.add(reader);
+    return reader;
   }
 
   /** Keeps the file open for readers that may still come (released with `release`). */
@@ -136,6 +149,11 @@ export class GrowingBody {
     return Math.max(0, available - position);
   }
 
+  /** @internal A reader is done (ended or destroyed): its position no longer keeps bytes in memory. */
+  forget(reader: TailReader): void {
+    this.readers.delete(reader);
+  }
+
   /** @internal Calls `listener` once, at the next chunk, completion or failure. */
   onChange(listener: () => void): void {
     this.waiting.push(listener);
@@ -154,16 +172,17 @@ export class GrowingBody {
     return bytesRead === length ? buffer : buffer.subarray(0, bytesRead);
   }
 
-  private wake(): void {
+  private readonly wake = (): void => {
+    this.wakeScheduled = false;
     const waiting = this.waiting;
     if (waiting.length === 0) return;
     this.waiting = [];
     for (const listener of waiting) listener();
-  }
+  };
 }
 
 class TailReader extends Readable {
-  private position: number;
+  position: number;
   private reading = false;
   private subscribed = false;
 
@@ -186,7 +205,10 @@ class TailReader extends Readable {
       for (;;) {
         const state = this.body.readable(this.position, this.end);
         if (state instanceof Error) return void this.destroy(state);
-        if (state === 'eof') return void this.push(null);
+        if (state === 'eof') {
+          this.body.forget(this);
+          return void this.push(null);
+        }
         if (state === 0) return this.waitForChange();
         const chunk = this.body.fromMemory(this.position, state) ?? (await this.body.read(this.position, state));
         if (this.destroyed) return;
@@ -211,6 +233,7 @@ class TailReader extends Readable {
   }
 
   override _destroy(err: Error | null, callback: (error?: Error | null) => void): void {
+    this.body.forget(this);
     this.body.release();
     callback(err);
   }

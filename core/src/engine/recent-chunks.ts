@@ -1,8 +1,8 @@
 /**
- * The most recent chunks of a download, kept in memory so that clients following it at its tail
- * get each chunk as it arrives, without waiting for it to reach the file and reading it back.
- * A chunk is dropped only once it is in the file and the chunks after it fill the window, so every
- * byte before `start` can be read from the file.
+ * The most recent chunks of a download, kept in memory so that clients following it get each chunk
+ * as it arrives, without waiting for it to reach the file and reading it back. A chunk is dropped
+ * once it is in the file and no reader needs it, or once the chunks after it fill `maxBytes` (a
+ * reader further behind reads the file), so every byte before `start` can be read from the file.
  */
 export class RecentChunks {
   private chunks: Buffer[] = [];
@@ -12,7 +12,7 @@ export class RecentChunks {
   private held = 0;
   private end = 0;
 
-  constructor(private readonly windowBytes: number) {}
+  constructor(private readonly maxBytes: number) {}
 
   /** Body offset of the oldest byte still in memory (everything before it is in the file). */
   get start(): number {
@@ -28,11 +28,15 @@ export class RecentChunks {
     this.held += chunk.byteLength;
   }
 
-  /** Drops old chunks that are in the file (`written` bytes are) and outside the window. */
-  trim(written: number): void {
+  /**
+   * Drops old chunks that are in the file (the first `written` bytes are) and that either end
+   * before `needed` (the position of the reader furthest behind) or lie outside `maxBytes`.
+   */
+  trim(written: number, needed: number): void {
     while (this.head < this.chunks.length) {
       const size = this.chunks[this.head]!.byteLength;
-      if (this.held - size < this.windowBytes || this.offsets[this.head]! + size > written) break;
+      const end = this.offsets[this.head]! + size;
+      if (end > written || (end > needed && this.held - size < this.maxBytes)) break;
       this.chunks[this.head] = EMPTY;
       this.held -= size;
       this.head++;
