@@ -6,11 +6,13 @@ import { RecentChunks } from './recent-chunks.js';
 
 const READ_CHUNK = 256 * 1024;
 /**
- * Most bytes of a download kept in memory for the readers following it: at 32 MiB/s half a
- * second, so clients that keep up about never read the file back, and one further behind does.
- * Only what some reader still needs is kept, so a download nobody follows holds about nothing.
+ * Most bytes of a download kept in memory for the readers following it (1/16 s at 32 MiB/s);
+ * a reader further behind reads the file. Only what some reader still needs is kept, so a
+ * download nobody follows holds about nothing. Larger windows kept chunks alive long enough to
+ * reach V8's old space: a 1 GiB miss then peaked 20-120 MiB higher than a 64 MiB one
+ * (bench/large-body.js, 4 and 16 MiB); with 2 MiB the peak was the same.
  */
-const RECENT_MAX = 16 * 1024 * 1024;
+const RECENT_MAX = 2 * 1024 * 1024;
 
 /**
  * The body of a download in progress, readable by any number of clients while it is still
