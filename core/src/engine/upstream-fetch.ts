@@ -127,9 +127,9 @@ export async function storeDownload(
     totalMs > 0
       ? setTimeout(() => res.body.destroy(new AapiError('AAPI_ERR_UPSTREAM_TIMEOUT', `${path}: download took longer than ${totalMs / 1000}s`)), totalMs)
       : undefined;
-  const stored = copyBody(writer, spool, body, res, declared, verdict.expectedDigest?.algorithm, maxBytes > 0 ? maxBytes : Infinity).then(
+  const check = (result: CopyResult) => verify(verdict, result, path);
+  const stored = copyBody(writer, spool, body, res, declared, verdict.expectedDigest?.algorithm, maxBytes > 0 ? maxBytes : Infinity, check).then(
     async (result) => {
-      verify(verdict, result, path);
       await checkListed(deps.pool, verdict, path, { file: localFile, size: result.size, ready: () => allWritten(body, result.size, spool ?? writer.stream) });
       await writer.commit(result.sha256);
       spool?.end();
@@ -184,6 +184,7 @@ async function copyBody(
   declared: number | undefined,
   expectedAlgorithm: ExpectedDigest['algorithm'] | undefined,
   maxBytes: number,
+  check: (result: CopyResult) => void,
 ): Promise<CopyResult> {
   const extraAlgorithm = expectedAlgorithm && expectedAlgorithm !== 'sha256' ? expectedAlgorithm : undefined;
   const sha256 = createHash('sha256');
@@ -194,6 +195,8 @@ async function copyBody(
   const onError = (err: Error) => (failure ??= err);
   for (const t of targets) t.on('error', onError);
   let size = 0;
+  let result: CopyResult | undefined;
+  const digests = (): CopyResult => ({ size, sha256: sha256.digest('hex'), extra: extra && extraAlgorithm ? { [extraAlgorithm]: extra.digest('hex') } : {} });
   const source = res.body;
   // 'data' events rather than for-await: each chunk reaches the clients at the tail in the same
   // tick it arrives, without the iterator's extra turns (a tenth of a cold miss's first byte).
@@ -205,9 +208,12 @@ async function copyBody(
         throw new AapiError('AAPI_ERR_UPSTREAM_FAILED', `body longer than its Content-Length ${declared}`);
       }
       if (size > maxBytes) throw tooLarge('body', maxBytes);
-      body.receive(chunk);
       sha256.update(chunk);
       extra?.update(chunk);
+      // The chunk that completes a declared length is checked before clients get it: a body that
+      // arrives in one chunk and fails is then a clean error response, not a cut one.
+      if (size === declared) check((result = digests()));
+      body.receive(chunk);
       const n = chunk.byteLength;
       let full = false;
       for (const t of targets) {
@@ -236,8 +242,9 @@ async function copyBody(
   if (declared !== undefined && size !== declared) {
     throw new AapiError('AAPI_ERR_UPSTREAM_FAILED', `body ended after ${size} of ${declared} bytes`);
   }
+  if (!result) check((result = digests()));
   if (spool) await endStream(spool);
-  return { size, sha256: sha256.digest('hex'), extra: extra && extraAlgorithm ? { [extraAlgorithm]: extra.digest('hex') } : {} };
+  return result;
 }
 
 function verify(verdict: CheckedVerdict, result: CopyResult, path: string): void {
