@@ -75,8 +75,9 @@ export class GrowingBody {
   receive(chunk: Buffer): void {
     this.recent.push(chunk);
     this.received += chunk.byteLength;
-    // Readers wake once per turn of the event loop, not once per chunk: under load several chunks
-    // arrive in one turn, and each reader then writes them to its socket together (one writev).
+    if (this.received === chunk.byteLength) return this.wake(); // the first byte goes out at once
+    // Then readers wake once per turn of the event loop, not once per chunk: under load several
+    // chunks arrive in one turn, and each reader writes them to its socket together (one writev).
     if (this.waiting.length > 0 && !this.wakeScheduled) {
       this.wakeScheduled = true;
       setImmediate(this.wake);
