@@ -2,30 +2,24 @@
 // /proc around a load. CPU time per request is a steadier figure than req/s on a machine others
 // share: it counts the server's own work, not the time it waited for a core.
 import { readFileSync } from 'node:fs';
+import { childrenOf } from './rss.js';
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
-function ticksOf(pid) {
+/** CPU time (user + system, clock ticks) `pid` has used so far, or undefined once it is gone. */
+export function cpuTicks(pid) {
   try {
-    // Fields after the parenthesised command name: utime is the 12th, stime the 13th.
+    // Fields after the command name, which sits in parentheses and may hold spaces.
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return Number(fields[11]) + Number(fields[12]);
   } catch {
-    return 0;
-  }
-}
-
-function childrenOf(pid) {
-  try {
-    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-  } catch {
-    return [];
+    return undefined;
   }
 }
 
 function treeTicks(pid) {
-  return ticksOf(pid) + childrenOf(pid).reduce((sum, child) => sum + ticksOf(child), 0);
+  return (cpuTicks(pid) ?? 0) + childrenOf(pid).reduce((sum, child) => sum + (cpuTicks(child) ?? 0), 0);
 }
 
 /** Starts counting; the returned function gives the CPU seconds `pid` (and its children) used since. */
