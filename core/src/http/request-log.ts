@@ -18,6 +18,7 @@ const { chindingsSym, streamSym, timeSym, lsCacheSym, needsMetadataGsym, mixinSy
 
 interface Destination {
   write(line: string): unknown;
+  flushSync?: () => void;
 }
 
 /** The pino internals a request line is written with, when the logger is one this writer can imitate. */
@@ -67,23 +68,37 @@ export class RequestLog {
   }
 }
 
+/** How long request lines may wait to be written together. */
+const GATHER_MS = 25;
+
 /**
- * Lines written in one event-loop turn go to the destination in one write: each write to pino's
- * destination measures its whole pending buffer again, which made it quadratic in the lines
- * waiting for a write under load.
+ * Request lines go to the destination together, at most one write per GATHER_MS: each write to
+ * pino's destination rescans its pending buffer and costs an fs.write through libuv's thread pool,
+ * which at one write per request was a tenth of a cached packument's time (bench/README.md, issue
+ * 11). Other log lines do not wait, so a request line may follow a later warning by that much.
  */
 class LineBatch {
   #pending = '';
   #target: Destination | undefined;
+  #timer: NodeJS.Timeout | undefined;
   readonly flush = (): void => {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
     const lines = this.#pending;
     this.#pending = '';
     if (lines !== '') this.#target?.write(lines);
   };
 
   constructor() {
-    // Lines of the current turn would otherwise be lost when the process exits within it.
-    process.once('exit', this.flush);
+    // What is still gathering goes out with pino's own last synchronous flush.
+    process.once('exit', () => {
+      this.flush();
+      try {
+        this.#target?.flushSync?.();
+      } catch {
+        // A destination that cannot flush now (still opening) keeps what pino's own exit flush keeps.
+      }
+    });
   }
 
   append(target: Destination, line: string): void {
@@ -91,12 +106,17 @@ class LineBatch {
       this.flush();
       this.#target = target;
     }
-    if (this.#pending === '') setImmediate(this.flush);
+    if (this.#timer === undefined) this.#timer = setTimeout(this.flush, GATHER_MS).unref();
     this.#pending += line;
   }
 }
 
 const batch = new LineBatch();
+
+/** Writes the request lines still gathering now (tests read them right after a response). */
+export function flushRequestLines(): void {
+  batch.flush();
+}
 
 // Per logger: the hot path logs through one for its whole life (fastify's per-request children are new each time).
 const imitated = new WeakMap<FastifyBaseLogger, PinoParts | null>();
