@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, open, readdir, rm, stat, truncate } from 'node:fs/promises';
+import { mkdtemp, open, readdir, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -313,4 +313,25 @@ test('a disk that fills up during a fill: the read still gets every byte from S3
   log.reset();
   t.deepEqual(await store.readAll(writtenDigest), written, 'a write onto a full disk still committed to S3');
   t.is(s3Gets(log, writtenDigest), 1);
+});
+
+test('a disk tier directory that cannot be used is logged once and every call goes to S3', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'aapi-disk-tier-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const notADirectory = join(dir, 'file');
+  await writeFile(notADirectory, 'in the way');
+  const warnings: string[] = [];
+  const prefix = `run-${randomBytes(6).toString('hex')}/`;
+  const store = new DiskTieredBlobStore(new S3BlobStore(storeOptions(s3.endpoint, prefix)), {
+    path: notADirectory,
+    maxBytes: MiB,
+    log: { warn: (_obj, msg) => void warnings.push(msg) },
+  });
+  t.teardown(() => store.close());
+  const bytes = randomBytes(100 * KiB);
+  const digest = await putBlob(store, bytes);
+  t.deepEqual(await collect(await store.read(digest)), bytes);
+  t.deepEqual(await store.readAll(digest), bytes);
+  t.deepEqual(warnings, ['the disk cache directory cannot be used; every read goes to the blob store']);
+  t.like(store.stats(), { hits: 0, misses: 2, entries: 0 });
 });
