@@ -139,7 +139,7 @@ export function assertPlainData(value: unknown, where = 'result'): void {
   const visit = (v: unknown, at: string): void => {
     if (typeof v !== 'object' || v === null || seen.has(v)) return;
     seen.add(v);
-    if (ArrayBuffer.isView(v) || v instanceof Date) return;
+    if (ArrayBuffer.isView(v) || v instanceof Date || v instanceof RegExp) return;
     const proto = Object.getPrototypeOf(v) as unknown;
     if (proto !== Object.prototype && proto !== Array.prototype && proto !== null) throw new Error(`${at} has an unexpected prototype: ${JSON.stringify(proto)?.slice(0, 200)}`);
     for (const key of Reflect.ownKeys(v)) {
