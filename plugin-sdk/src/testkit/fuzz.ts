@@ -122,6 +122,21 @@ export function hostileUrl(bases: readonly string[] = []): fc.Arbitrary<string> 
   return fc.oneof(...arbitraries);
 }
 
+/** A publish time as documents write it: ISO 8601 mostly, other date shapes and garbage now and then. */
+export function timestamp(): fc.Arbitrary<string> {
+  const date = fc.date({ min: new Date('1990-01-01T00:00:00Z'), max: new Date('2040-01-01T00:00:00Z'), noInvalidDate: true });
+  return fc.oneof(
+    { arbitrary: date.map((d) => d.toISOString()), weight: 4 },
+    { arbitrary: date.map((d) => d.toUTCString()), weight: 1 },
+    { arbitrary: fc.constantFrom('', 'yesterday', '1', '2030', '-1', 'NaN', '9999-99-99T99:99:99Z', '2013-05-13 08:31:19 -0700'), weight: 1 },
+  );
+}
+
+/** A quarantine cutoff (ms since epoch) or none; dates around the ones {@link timestamp} makes. */
+export function quarantineCutoff(): fc.Arbitrary<number | undefined> {
+  return fc.option(fc.integer({ min: Date.parse('1990-01-01T00:00:00Z'), max: Date.parse('2040-01-01T00:00:00Z') }), { nil: undefined });
+}
+
 /** The own property names of the built-in prototypes parsed input could reach. */
 export function prototypeSnapshot(): string {
   const names = (o: object) => Reflect.ownKeys(o).map(String).sort().join(',');
