@@ -1,7 +1,7 @@
 import test from 'ava';
 import fc from 'fast-check';
 import { parse, stringify } from 'yaml';
-import { assertPlainData, checkProperty, hostileJsonValue, hostileKey, hostileUrl, loose, prototypeSnapshot } from '@artifactapi/plugin-sdk/testkit/fuzz';
+import { assertPlainData, checkProperty, hostileJsonValue, hostileKey, hostileUrl, loose, checkPrototypesAfterEach } from '@artifactapi/plugin-sdk/testkit/fuzz';
 import { formatPath } from '../src/config/config-error.js';
 import { ConfigError, parseConfig } from '../src/config/index.js';
 
@@ -9,8 +9,7 @@ import { ConfigError, parseConfig } from '../src/config/index.js';
 // a ConfigError (AAPI_ERR_CONFIG_INVALID) whose every issue names where (a key path of the
 // document, an environment variable, or '' for the file as a whole).
 
-const pristine = prototypeSnapshot();
-test.afterEach.always((t) => t.is(prototypeSnapshot(), pristine, 'a built-in prototype gained properties'));
+checkPrototypesAfterEach(test.afterEach.always);
 
 const reference = fc.constantFrom('${HOME}', '${AAPI_X:-fallback}', '${MISSING}', '${', '$${ESCAPED}', '${A:-${B}}', 'plain');
 const scalar = fc.oneof(fc.string({ maxLength: 10 }), fc.integer({ min: -5, max: 100_000 }), fc.boolean(), fc.constant(null), reference);

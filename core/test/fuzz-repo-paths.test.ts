@@ -1,6 +1,6 @@
 import test from 'ava';
 import fc from 'fast-check';
-import { assertPlainData, checkProperty, onlyThrowsSync, prototypeSnapshot } from '@artifactapi/plugin-sdk/testkit/fuzz';
+import { assertPlainData, checkProperty, onlyThrowsSync, checkPrototypesAfterEach } from '@artifactapi/plugin-sdk/testkit/fuzz';
 import { canonicalEncoding, decodedPath } from '../src/engine/path-encoding.js';
 import { normaliseRepoPath } from '../src/engine/path.js';
 import { AapiError } from '../src/errors.js';
@@ -9,8 +9,7 @@ import { fileNameOf, REPOSITORY_PREFIX, splitRepoUrl } from '../src/http/repo-pa
 // Properties of repository path parsing: any request target is either refused with
 // AAPI_ERR_PATH_INVALID or turned into one canonical spelling that cannot escape the repository.
 
-const pristine = prototypeSnapshot();
-test.afterEach.always((t) => t.is(prototypeSnapshot(), pristine, 'a built-in prototype gained properties'));
+checkPrototypesAfterEach(test.afterEach.always);
 
 /** Request-target characters as node hands them over: latin1 bytes, escapes right and wrong, dots, slashes. */
 const pathChar = fc.oneof(

@@ -9,14 +9,13 @@ import {
   hostileJsonText,
   hostileUrl,
   onlyThrowsSync,
-  prototypeSnapshot,
+  checkPrototypesAfterEach,
 } from '../src/testkit/fuzz.js';
 
 // Properties of the SDK's parsers of untrusted bytes: WWW-Authenticate challenges, zip archives,
 // JSON documents, and the upstream URL ↔ proxy path mapping.
 
-const pristine = prototypeSnapshot();
-test.afterEach.always((t) => t.is(prototypeSnapshot(), pristine, 'Object/Array/Function/String.prototype gained properties'));
+checkPrototypesAfterEach(test.afterEach.always);
 
 const TOKEN_CHARS = "!#$%&'*+.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-";
 const token = fc.string({ unit: fc.constantFrom(...TOKEN_CHARS), minLength: 1, maxLength: 10 });

@@ -143,6 +143,20 @@ export function prototypeSnapshot(): string {
   return [Object.prototype, Array.prototype, Function.prototype, String.prototype].map(names).join('|');
 }
 
+/** The part of ava's execution context {@link checkPrototypesAfterEach} uses. */
+export interface EqualityAssertions {
+  is(actual: unknown, expected: unknown, message?: string): unknown;
+}
+
+/**
+ * Checks after every test of a file that no built-in prototype gained a property (prototype
+ * pollution by a parser). Pass ava's `test.afterEach.always`.
+ */
+export function checkPrototypesAfterEach(afterEach: (check: (t: EqualityAssertions) => void) => void): void {
+  const pristine = prototypeSnapshot();
+  afterEach((t) => t.is(prototypeSnapshot(), pristine, 'a built-in prototype gained properties'));
+}
+
 /**
  * Throws when `value` (a parse result, the facts an inspector returns) is not plain data: every
  * object's prototype is Object.prototype, Array.prototype or null, and no property is an accessor.

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { gzipSync } from 'node:zlib';
 import { pack } from 'tar-stream';
 import { runInspector } from '@artifactapi/plugin-sdk/testkit';
-import { assertPlainData, checkAsyncProperty, checkProperty, hostileBytes, onlyThrows, prototypeSnapshot, staysUnder } from '@artifactapi/plugin-sdk/testkit/fuzz';
+import { assertPlainData, checkAsyncProperty, checkProperty, hostileBytes, onlyThrows, checkPrototypesAfterEach, staysUnder } from '@artifactapi/plugin-sdk/testkit/fuzz';
 import { parseApkIndexText } from '../src/apk-index.js';
 import plugin from '../src/index.js';
 
@@ -11,8 +11,7 @@ import plugin from '../src/index.js';
 // data with the first value of each letter, and facts are keyed by `.apk` files of the index's
 // own folder.
 
-const pristine = prototypeSnapshot();
-test.afterEach.always((t) => t.is(prototypeSnapshot(), pristine, 'a built-in prototype gained properties'));
+checkPrototypesAfterEach(test.afterEach.always);
 
 const DIR = 'v3.20/main/x86_64/';
 const value = fc.oneof(fc.constantFrom('musl', '1.2.5-r0', '__proto__', 'constructor', '../../../../x', '\\..\\..\\x', '/abs', '', '123', 'Q1abc='), fc.string({ maxLength: 6 }).map((s) => s.replace(/\n/g, '')));

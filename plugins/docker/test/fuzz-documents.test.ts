@@ -10,7 +10,7 @@ import {
   hostileUrl,
   loose,
   onlyThrowsSync,
-  prototypeSnapshot,
+  checkPrototypesAfterEach,
 } from '@artifactapi/plugin-sdk/testkit/fuzz';
 import { selectChallenge } from '../src/auth-challenge.js';
 import { RegistryError } from '../src/errors.js';
@@ -24,8 +24,7 @@ import { upstreamTags } from '../src/upstream-document.js';
 // pagination queries and WWW-Authenticate challenges. Every refusal is a RegistryError (the
 // `{"errors":[…]}` body with its status), never a TypeError that turns into a 500.
 
-const pristine = prototypeSnapshot();
-test.afterEach.always((t) => t.is(prototypeSnapshot(), pristine, 'a built-in prototype gained properties'));
+checkPrototypesAfterEach(test.afterEach.always);
 
 const digest = fc.oneof(fc.constantFrom(`sha256:${'a'.repeat(64)}`, `sha512:${'b'.repeat(128)}`, 'sha256:short', 'md5:x', ''), fc.string({ maxLength: 8 }));
 const descriptor = fc.record(

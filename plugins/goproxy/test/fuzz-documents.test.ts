@@ -1,7 +1,7 @@
 import test from 'ava';
 import fc from 'fast-check';
 import { runInspector, runRewriter } from '@artifactapi/plugin-sdk/testkit';
-import { assertPlainData, checkAsyncProperty, checkProperty, hostileBytes, hostileJsonText, onlyThrows, prototypeSnapshot, quarantineCutoff, timestamp } from '@artifactapi/plugin-sdk/testkit/fuzz';
+import { assertPlainData, checkAsyncProperty, checkProperty, hostileBytes, hostileJsonText, onlyThrows, checkPrototypesAfterEach, quarantineCutoff, timestamp } from '@artifactapi/plugin-sdk/testkit/fuzz';
 import plugin from '../src/index.js';
 import { decodeCase, encodeCase } from '../src/case-encoding.js';
 import { mergeVersionLists } from '../src/merge-list.js';
@@ -11,8 +11,7 @@ import { compareVersions } from '../src/semver.js';
 // quarantine reads beside them), .info documents and checksum database lookups; plus the case
 // encoding round trip and the version order a merged list is sorted by.
 
-const pristine = prototypeSnapshot();
-test.afterEach.always((t) => t.is(prototypeSnapshot(), pristine, 'a built-in prototype gained properties'));
+checkPrototypesAfterEach(test.afterEach.always);
 
 const encoder = new TextEncoder();
 const version = fc.oneof(fc.constantFrom('v1.0.0', 'v1.2.3-rc.1', 'v2.0.0+incompatible', 'v0.0.0-20230101120000-abcdefabcdef', 'v1.0.0-0', 'master', '__proto__', 'v01.0.0', 'v1.0.0-alpha.10', 'v1.0.0-alpha.9'), fc.string({ maxLength: 8 }).filter((s) => !/\s/.test(s)));

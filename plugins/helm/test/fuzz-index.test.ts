@@ -11,7 +11,7 @@ import {
   hostileUrl,
   loose,
   onlyThrows,
-  prototypeSnapshot,
+  checkPrototypesAfterEach,
   quarantineCutoff,
   staysUnder,
   timestamp,
@@ -25,8 +25,7 @@ import plugin from '../src/index.js';
 // naming its repository path stays relative (it resolves against the proxy); any other URL is
 // left as the index gives it.
 
-const pristine = prototypeSnapshot();
-test.afterEach.always((t) => t.is(prototypeSnapshot(), pristine, 'a built-in prototype gained properties'));
+checkPrototypesAfterEach(test.afterEach.always);
 
 const PUBLIC_BASE = 'http://proxy.test/api/v1/remote/helm';
 const BASE = 'https://charts.test/stable';

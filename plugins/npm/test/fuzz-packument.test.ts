@@ -9,7 +9,7 @@ import {
   hostileUrl,
   loose,
   onlyThrows,
-  prototypeSnapshot,
+  checkPrototypesAfterEach,
   quarantineCutoff,
   staysUnder,
   timestamp,
@@ -21,8 +21,7 @@ import { tarballFileName, tarballPath } from '../src/names.js';
 // contract: every version's `dist.tarball` points at the proxy (`{publicBase}/{name}/-/{file}`),
 // whatever the upstream wrote there; nothing else in the document is a download link.
 
-const pristine = prototypeSnapshot();
-test.afterEach.always((t) => t.is(prototypeSnapshot(), pristine, 'a built-in prototype gained properties'));
+checkPrototypesAfterEach(test.afterEach.always);
 
 const PUBLIC_BASE = 'http://proxy.test/api/v1/remote/npm';
 const UPSTREAM = 'https://registry.test';

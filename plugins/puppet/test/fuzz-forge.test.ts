@@ -10,7 +10,7 @@ import {
   hostileUrl,
   loose,
   onlyThrows,
-  prototypeSnapshot,
+  checkPrototypesAfterEach,
   quarantineCutoff,
   staysUnder,
   stringsIn,
@@ -23,8 +23,7 @@ import plugin from '../src/index.js';
 // `/v3/` (no credentials) becomes root-relative `/v3/…`, which puppet resolves against the proxy;
 // every other string is left as the Forge wrote it.
 
-const pristine = prototypeSnapshot();
-test.afterEach.always((t) => t.is(prototypeSnapshot(), pristine, 'a built-in prototype gained properties'));
+checkPrototypesAfterEach(test.afterEach.always);
 
 const PUBLIC_BASE = 'http://proxy.test/api/v1/remote/forge';
 const upstreamBase = fc.constantFrom('https://forge.test', 'https://forge.test/mirror', 'https://FORGE.test:443/mirror/');

@@ -11,7 +11,7 @@ import {
   hostileUrl,
   loose,
   onlyThrows,
-  prototypeSnapshot,
+  checkPrototypesAfterEach,
   quarantineCutoff,
   staysUnder,
   timestamp,
@@ -23,8 +23,7 @@ import plugin from '../src/index.js';
 // host) and provenance (`integrity/…` on the index host) point at the proxy; any other URL is
 // kept as the page gave it (resolved). So no URL that the proxy can serve is left pointing upstream.
 
-const pristine = prototypeSnapshot();
-test.afterEach.always((t) => t.is(prototypeSnapshot(), pristine, 'a built-in prototype gained properties'));
+checkPrototypesAfterEach(test.afterEach.always);
 
 const PUBLIC_BASE = 'http://proxy.test/api/v1/remote/pypi';
 const INDEX = 'https://pypi.test/root';

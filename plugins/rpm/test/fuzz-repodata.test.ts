@@ -2,15 +2,14 @@ import test from 'ava';
 import fc from 'fast-check';
 import { gzipSync } from 'node:zlib';
 import { runInspector } from '@artifactapi/plugin-sdk/testkit';
-import { assertPlainData, checkAsyncProperty, hostileBytes, hostileUrl, onlyThrows, prototypeSnapshot, staysUnder } from '@artifactapi/plugin-sdk/testkit/fuzz';
+import { assertPlainData, checkAsyncProperty, hostileBytes, hostileUrl, onlyThrows, checkPrototypesAfterEach, staysUnder } from '@artifactapi/plugin-sdk/testkit/fuzz';
 import plugin from '../src/index.js';
 
 // Properties of the repomd.xml and primary.xml inspectors over hostile repository metadata: a
 // SyntaxError for what is not well-formed (or does not decompress), else plain facts keyed by
 // paths inside the repository (an href that climbs out, or is absolute, names no file of it).
 
-const pristine = prototypeSnapshot();
-test.afterEach.always((t) => t.is(prototypeSnapshot(), pristine, 'a built-in prototype gained properties'));
+checkPrototypesAfterEach(test.afterEach.always);
 
 const UPSTREAM = 'https://mirror.test/almalinux';
 const ROOT = '9/BaseOS/x86_64/os/';

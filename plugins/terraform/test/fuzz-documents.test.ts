@@ -12,7 +12,7 @@ import {
   loose,
   onlyThrows,
   onlyThrowsSync,
-  prototypeSnapshot,
+  checkPrototypesAfterEach,
   staysUnder,
 } from '@artifactapi/plugin-sdk/testkit/fuzz';
 import plugin, { formatShasums, parseShasums } from '../src/index.js';
@@ -24,8 +24,7 @@ import plugin, { formatShasums, parseShasums } from '../src/index.js';
 // the registry gave it; no other field changes. (download_urls itself is operator config, checked
 // as URLs by the options schema, so it is not generated hostile here.)
 
-const pristine = prototypeSnapshot();
-test.afterEach.always((t) => t.is(prototypeSnapshot(), pristine, 'a built-in prototype gained properties'));
+checkPrototypesAfterEach(test.afterEach.always);
 
 const PUBLIC_BASE = 'http://proxy.test/api/v1/remote/tf';
 const BASE = 'https://registry.test';
