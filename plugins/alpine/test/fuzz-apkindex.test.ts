@@ -3,8 +3,10 @@ import fc from 'fast-check';
 import { gzipSync } from 'node:zlib';
 import { pack } from 'tar-stream';
 import { runInspector } from '@artifactapi/plugin-sdk/testkit';
-import { assertPlainData, checkAsyncProperty, checkProperty, hostileBytes, onlyThrows, checkPrototypesAfterEach, staysUnder } from '@artifactapi/plugin-sdk/testkit/fuzz';
+import { assertPlainData, checkAsyncProperty, checkProperty, hostileBytes, onlyThrows, onlyThrowsSync, checkPrototypesAfterEach, staysUnder } from '@artifactapi/plugin-sdk/testkit/fuzz';
 import { parseApkIndexText } from '../src/apk-index.js';
+import { controlMember } from '../src/apk-package.js';
+import { TruncatedGzip } from '../src/gzip-member.js';
 import plugin from '../src/index.js';
 
 // Properties of the APKINDEX reader and inspector over hostile indexes: every record is plain
@@ -70,4 +72,17 @@ test('APKINDEX inspector: a SyntaxError, or plain facts keyed by .apk files of t
 test('regression: a package name or version with a slash or backslash names no file of the folder', async (t) => {
   const facts = await runInspector(plugin, 'apkindex', await apkIndexOf('P:../../../x\nV:1\n\nP:a\nV:\\..\\..\\b\n\nP:ok\nV:1.0-r0\nC:Q1x=\n'), { path: `${DIR}APKINDEX.tar.gz` });
   t.deepEqual(Object.keys(facts), [`${DIR}ok-1.0-r0.apk`]);
+});
+
+test('control member of an .apk: TruncatedGzip (read more) or a SyntaxError for bytes that are not one, never another error', (t) => {
+  const member = (b: Uint8Array) => gzipSync(b);
+  const apk = fc.tuple(fc.uint8Array({ maxLength: 64 }), fc.uint8Array({ maxLength: 64 })).map(([a, b]) => new Uint8Array(Buffer.concat([member(a), member(b)])));
+  checkProperty(
+    fc.property(hostileBytes(apk), (bytes) => {
+      const found = onlyThrowsSync([TruncatedGzip, SyntaxError], () => controlMember(bytes));
+      if (found && !(found.start < found.end && found.end <= bytes.byteLength)) throw new Error(`member ${found.start}-${found.end} of ${bytes.byteLength} bytes`);
+    }),
+    500,
+  );
+  t.pass();
 });

@@ -117,3 +117,13 @@ test('regression: a SHA256SUMS name that is not one plain file name (backslashes
   const facts = await runInspector(plugin, 'terraform-shasums', sums, { upstreamBase: BASE, path: 'r/x_SHA256SUMS' });
   t.deepEqual(Object.keys(facts), ['r/x.zip']);
 });
+
+test('archive hashes rewriter: a SyntaxError for bytes that are not a readable zip, never another error', async (t) => {
+  await checkAsyncProperty(
+    fc.asyncProperty(hostileBytes(), async (bytes) => {
+      await onlyThrows([SyntaxError], () => runRewriter(plugin, 'terraform-archive-hashes', bytes, { publicBase: PUBLIC_BASE, upstreamBase: BASE, path: `-/h1/-/dl/registry.test/x.zip` }));
+    }),
+    300,
+  );
+  t.pass();
+});
