@@ -27,6 +27,8 @@ const PUBLIC_BASE = 'http://proxy.test/api/v1/remote/npm';
 const UPSTREAM = 'https://registry.test';
 
 const version = fc.oneof(fc.constantFrom('1.0.0', '2.0.0-beta.1', '1.0.0+build', '__proto__', 'constructor', '../../../x', '\\..\\..\\..\\..', '%2e%2e', 'a/b', 'a?b#c'), fc.string({ maxLength: 8 }));
+const shortVersion = fc.constantFrom('a', 'b', '0', '1', 'x');
+const nearCutoff = fc.constantFrom('2001-01-01T00:00:00Z', '2030-01-01T00:00:00Z');
 const dist = fc.record(
   {
     tarball: loose(fc.oneof(hostileUrl([UPSTREAM]), fc.constantFrom('https://registry.test/foo/-/\\..\\..\\..\\..\\..\\..\\evil.tgz', 'https://registry.test/foo/-/..', 'https://registry.test/foo/-/%2e%2e'))),
@@ -41,9 +43,10 @@ const packument = fc
     fc.record(
       {
         name: loose(fc.constantFrom('foo', '@scope/foo', '__proto__')),
-        'dist-tags': loose(fc.dictionary(fc.oneof(fc.constant('latest'), hostileKey()), loose(version), { maxKeys: 3, noNullPrototype: true })),
-        versions: loose(fc.dictionary(version, loose(manifest), { maxKeys: 4, noNullPrototype: true })),
-        time: loose(fc.dictionary(fc.oneof(version, fc.constant('modified')), loose(timestamp()), { maxKeys: 4, noNullPrototype: true })),
+        // Short names and scalars where objects belong: a string `dist-tags` has index keys `0`, `1`…
+        'dist-tags': fc.oneof(loose(fc.dictionary(fc.oneof(fc.constant('latest'), hostileKey()), loose(fc.oneof(version, shortVersion)), { maxKeys: 3, noNullPrototype: true })), fc.constantFrom('a', 'xyz', 7, ['a'])),
+        versions: fc.oneof(loose(fc.dictionary(fc.oneof(version, shortVersion), loose(manifest), { maxKeys: 4, noNullPrototype: true })), fc.constantFrom('ab', ['a'])),
+        time: fc.oneof(loose(fc.dictionary(fc.oneof(version, shortVersion, fc.constant('modified')), loose(fc.oneof(timestamp(), nearCutoff)), { maxKeys: 4, noNullPrototype: true })), fc.constantFrom('2', '2030-01-01', ['2030-01-01T00:00:00Z'])),
       },
       { requiredKeys: [] },
     ),
@@ -55,7 +58,7 @@ const path = fc.constantFrom('foo', '@scope%2ffoo');
 
 test('packument rewriter: a SyntaxError or JSON whose every dist.tarball is below the public base', async (t) => {
   await checkAsyncProperty(
-    fc.asyncProperty(body, path, fc.constantFrom('full', 'abbreviated'), quarantineCutoff(), async (input, docPath, variant, cutoff) => {
+    fc.asyncProperty(body, path, fc.constantFrom('full', 'abbreviated'), fc.oneof(quarantineCutoff(), fc.constant(Date.parse('2026-01-01T00:00:00Z'))), async (input, docPath, variant, cutoff) => {
       const ctx = { publicBase: PUBLIC_BASE, upstreamBase: UPSTREAM, path: docPath, variant, ...(cutoff !== undefined ? { quarantineCutoff: cutoff } : {}) };
       const result = await onlyThrows([SyntaxError], () => runRewriter(plugin, 'packument', input, ctx));
       if (!result) return;
@@ -95,4 +98,20 @@ test('regression: a dist.tarball whose last segment climbs with backslashes or d
   }
   t.is(tarballFileName('foo', '../../../../x', undefined), 'foo-..%2F..%2F..%2F..%2Fx.tgz');
   t.is(tarballFileName('foo', '1.0.0', 'https://registry.test/foo/-/foo-1.0.0.tgz'), 'foo-1.0.0.tgz');
+});
+
+test('regression: quarantine of a packument whose dist-tags, time or versions is a string or an array is no TypeError', async (t) => {
+  const cutoff = Date.parse('2026-01-01T00:00:00Z');
+  for (const doc of [
+    { versions: { a: {} }, time: { a: '2030-01-01T00:00:00Z' }, 'dist-tags': 'a' },
+    { versions: { a: {}, b: {} }, time: { a: '2030-01-01T00:00:00Z', b: '2001-01-01T00:00:00Z' }, 'dist-tags': 'xyz' },
+    { versions: 'ab', time: { 0: '2030-01-01T00:00:00Z' } },
+    { versions: { 0: {} }, time: '2030' },
+  ]) {
+    const result = await runRewriter(plugin, 'packument', JSON.stringify(doc), { publicBase: PUBLIC_BASE, path: 'foo', quarantineCutoff: cutoff });
+    t.is(result.contentType, 'application/json');
+  }
+  // A `time` that is not an object dates nothing: version 0 is not "published" at time[0] = '2'.
+  const facts = await runInspector(plugin, 'packument', JSON.stringify({ versions: { 0: {} }, time: '2030' }), { path: 'foo' });
+  t.deepEqual(Object.values(facts).map((f) => f.publishedAt), [undefined]);
 });
