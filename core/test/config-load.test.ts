@@ -47,6 +47,7 @@ test('a minimal file round-trips with every default filled in', async (t) => {
         cache: { immutable_ttl: 0, mutable_ttl: 600, negative_ttl: 30 },
         stale_if_error: 'any',
         quarantine_days: 0,
+        auth: { read: 'anonymous' },
         options: {},
       },
     },

@@ -59,7 +59,8 @@ export class HotPath {
     try {
       target = splitRepoUrl(url, PREFIX);
       const repo = this.ctx.repos.get(target.repo);
-      hit = repo && this.ctx.engine.hotHit(repo, target.path);
+      // A repository that needs a token for reads always takes the full path, which checks it.
+      hit = repo && repo.config.auth.read === 'anonymous' && this.ctx.engine.hotHit(repo, target.path);
     } catch {
       // A bad path or a failing plugin hook: the full pipeline reports it properly.
       return false;
