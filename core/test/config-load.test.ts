@@ -99,7 +99,7 @@ virtuals:
 `,
     { env: {} },
   );
-  t.deepEqual(config.virtuals, { all: { name: 'all', package: 'npm', members: ['b', 'a'] } });
+  t.deepEqual(config.virtuals, { all: { name: 'all', package: 'npm', members: ['b', 'a'], auth: { read: 'anonymous' } } });
 });
 
 test('relative backend paths are taken from the data directory', (t) => {

@@ -118,7 +118,7 @@ test('a write token uploads to its repositories only, a read token uploads nowhe
 });
 
 test('auth.read: token — no credentials 401 with a Basic challenge, other repositories\' tokens 403, read or write tokens and the admin 200; the hot path asks too', async (t) => {
-  const { proxy } = await server(t);
+  const { proxy, logs } = await server(t);
   const url = `${proxy.url}/api/v1/remote/secret/pkg/a.txt`;
   const reader = await secretFor(proxy, 'read', ['secret']);
   const writer = await secretFor(proxy, 'write', ['secret']);
@@ -139,9 +139,12 @@ test('auth.read: token — no credentials 401 with a Basic challenge, other repo
   t.like(await fetchSummary(url, { headers: admin }), { status: 200 });
   // The seeds' short form is the same route.
   t.like(await fetchSummary(`${proxy.url}/api/secret/pkg/a.txt`), { status: 401, code: 'AAPI_ERR_AUTH_REQUIRED' });
-  // Repositories without auth.read stay open.
+  // Repositories without auth.read stay open, and their hits still take the hot path (request ids "hot-…").
   t.like(await fetchSummary(`${proxy.url}/api/v1/remote/open/pkg/a.txt`), { status: 200, body: 'private bytes' });
   t.like(await fetchSummary(`${proxy.url}/api/v1/remote/open/pkg/a.txt`), { status: 200, cache: 'HIT' });
+  const served = logs.lines.filter((l) => l.msg === 'request' && l['status'] === 200);
+  t.deepEqual(served.filter((l) => l['repo'] === 'open').map((l) => String(l.reqId).startsWith('hot-')), [false, true]);
+  t.false(served.some((l) => l['repo'] === 'secret' && String(l.reqId).startsWith('hot-')), 'a protected repository never takes the hot path');
 
   t.is((await fetch(`${proxy.url}/api/v2/tokens/${reader.id}`, { method: 'DELETE', headers: admin })).status, 204);
   t.like(await fetchSummary(url, { headers: bearer(reader.token) }), { status: 403, code: 'AAPI_ERR_AUTH_FORBIDDEN' });

@@ -24,7 +24,7 @@ export interface FileConfig {
   workers: { size: number };
   memory_cache: { max_bytes: number; max_object_bytes: number; max_entries: number };
   remotes: Record<string, FileRepo>;
-  virtuals: Record<string, { package: string; members: string[]; auth: RepoAuth }>;
+  virtuals: Record<string, { package: string; members: string[]; auth?: Partial<RepoAuth> }>;
 }
 
 export interface FileStorage {
@@ -54,7 +54,7 @@ export interface FileRepo {
   cache: CacheTtls;
   stale_if_error: 'any' | 'network';
   quarantine_days: number;
-  auth: RepoAuth;
+  auth?: Partial<RepoAuth>;
   username?: string;
   password?: string;
   timeouts?: Partial<UpstreamTimeouts>;
