@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { startUpstream } from '@artifactapi/plugin-sdk/testkit';
 import { fetchSummary } from './helpers/fetch-summary.js';
+import { rawGet } from './helpers/raw-get.js';
 import { captureLogs } from './helpers/log-capture.js';
 import { startProxy, type TestProxy } from './helpers/proxy.js';
 
@@ -192,6 +193,8 @@ test('no secret in the request log, error bodies, /config, the event stream or t
   seen.push((await put(proxy, 'other', 'x.txt', bearer(created.token))).body);
   seen.push((await fetchSummary(`${proxy.url}/api/v1/remote/secret/pkg/a.txt`, { headers: { authorization: basic('u', created.token) } })).body);
   seen.push((await fetchSummary(`${proxy.url}/api/v1/remote/secret/pkg/a.txt?token=${created.token}`)).body);
+  // An absolute-form target with credentials, as a client configured with a proxy sends it: routed by its path.
+  t.like(await rawGet(proxy.url, `http://u:${created.token}@${new URL(proxy.url).host}/api/v1/remote/secret/pkg/a.txt`), { status: 401, code: 'AAPI_ERR_AUTH_REQUIRED' });
   seen.push((await fetchSummary(`${proxy.url}/api/v2/tokens`, { headers: bearer(created.token) })).body);
   seen.push(await (await fetch(`${proxy.url}/config`)).text());
   seen.push(await (await fetch(`${proxy.url}/api/v2/tokens`, { headers: admin })).text());
@@ -203,6 +206,7 @@ test('no secret in the request log, error bodies, /config, the event stream or t
 
   t.true(seen.some((body) => body.includes('AAPI_ERR_AUTH_FORBIDDEN')), 'the error bodies were captured');
   t.true(logs.lines.some((line) => line.msg === 'request'), 'the request log was captured');
+  t.is(logs.lines.filter((line) => line.msg === 'request' && line['url'] === '/api/v1/remote/secret/pkg/a.txt' && line['status'] === 401).length, 2, 'the absolute-form request was logged by its path');
   const everything = JSON.stringify(logs.lines) + seen.join('\n');
   t.false(everything.includes(created.token));
   t.false(everything.includes(created.token.slice(5)));
