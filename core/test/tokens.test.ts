@@ -162,6 +162,26 @@ test('a virtual with a protected member needs a token that names the virtual; on
   t.like(await fetchSummary(`${proxy.url}/api/v1/virtual/public/pkg/b.txt`), { status: 200, body: 'more bytes' });
 });
 
+test('auth.read set on repositories created through the API, remote and virtual, is honoured and shown', async (t) => {
+  const { proxy } = await server(t);
+  const post = (kind: string, body: object) =>
+    fetch(`${proxy.url}/api/v2/${kind}`, { method: 'POST', headers: { ...admin, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const upstreamUrl = (((await (await fetch(`${proxy.url}/api/v2/remotes/open`, { headers: admin })).json()) as { base_url: string }).base_url);
+  t.is((await post('remotes', { name: 'guarded', package: 'generic', base_url: upstreamUrl, auth: { read: 'token' } })).status, 201);
+  t.is((await post('virtuals', { name: 'guarded-all', package: 'generic', members: ['open'], auth: { read: 'token' } })).status, 201);
+  const invalid = await post('remotes', { name: 'bad', package: 'generic', base_url: upstreamUrl, auth: { read: 'password' } });
+  t.is(invalid.status, 400);
+  t.like(await invalid.json(), { error: { code: 'AAPI_ERR_REQUEST_INVALID' } });
+  t.like(await (await fetch(`${proxy.url}/api/v2/remotes/guarded`, { headers: admin })).json(), { auth: { read: 'token' } });
+  t.like(await (await fetch(`${proxy.url}/api/v2/remotes/open`, { headers: admin })).json(), { auth: { read: 'anonymous' } });
+
+  const reader = await secretFor(proxy, 'read', ['guarded', 'guarded-all']);
+  for (const url of [`${proxy.url}/api/v1/remote/guarded/pkg/a.txt`, `${proxy.url}/api/v1/virtual/guarded-all/pkg/a.txt`]) {
+    t.like(await fetchSummary(url), { status: 401, code: 'AAPI_ERR_AUTH_REQUIRED' }, url);
+    t.like(await fetchSummary(url, { headers: bearer(reader.token) }), { status: 200, body: 'private bytes' }, url);
+  }
+});
+
 test('an expired token is refused like a revoked one; last_used_at records a use', async (t) => {
   const { proxy } = await server(t);
   // Rows written straight into the store, as another replica would have: one past its expiry, one not.
