@@ -77,6 +77,11 @@ test('npm install with _authToken from a repository that needs a read token; wit
   const installed = await project.npm(['install', `--registry=${registryUrl}`, '--no-audit']);
   t.is(installed.code, 0, installed.stderr);
   t.is(await readFile(join(project.dir, 'node_modules/left/index.js'), 'utf8'), 'module.exports = "left";\n');
+  // The packument, rendered and hot in memory now, is still refused without the token.
+  for (let i = 0; i < 2; i++) t.is((await fetch(`${registryUrl}left`, { headers: { authorization: `Bearer ${secret}` } })).status, 200);
+  const anonymousPackument = await fetch(`${registryUrl}left`);
+  t.is(anonymousPackument.status, 401);
+  t.is(anonymousPackument.headers.get('www-authenticate'), 'Basic realm="artifactapi"');
   noSecretIn(t, proc, secret);
 });
 
