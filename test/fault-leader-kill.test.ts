@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { startUpstream } from '@artifactapi/plugin-sdk/testkit';
-import { hashedGet, type HashedResponse } from '@artifactapi/core/testing/hashed-get';
-import { judge, type KnownArtifact } from './helpers/client-load.js';
+import { hashedGet } from '@artifactapi/core/testing/hashed-get';
+import { concurrentGets, judge, judgements, type KnownArtifact } from './helpers/client-load.js';
 import { privateBackends, privateBackendsTest } from './helpers/private-backends.js';
 import { waitUntilReplicaWaits } from './helpers/replica-waits.js';
 import { startServe } from './helpers/serve-process.js';
@@ -38,18 +38,9 @@ remotes:
   const logs = () => `--- leader\n${leader.stdout()}${leader.stderr()}\n--- other\n${other.stdout()}${other.stderr()}`;
 
   // Every client of the leader has bytes of the body before the kill: it is mid-download for all.
-  let withBytes = 0;
-  let allStreaming!: () => void;
-  const streaming = new Promise<void>((resolve) => (allStreaming = resolve));
-  const onLeader = Array.from({ length: ON_LEADER }, () =>
-    hashedGet(url(leader), {
-      onFirstByte: () => {
-        if (++withBytes === ON_LEADER) allStreaming();
-      },
-    }),
-  );
+  const onLeader = concurrentGets(ON_LEADER, url(leader));
   await streamed.whenSent(6 * MiB);
-  await streaming;
+  await onLeader.streaming;
   t.is(upstream.hits(artifact.path, 'GET'), 1, 'one fetch for the leader and its followers');
   const onOther = Array.from({ length: ON_OTHER }, () => hashedGet(url(other)));
   await waitUntilReplicaWaits(backends.redis.url, repo);
@@ -59,13 +50,12 @@ remotes:
   streamed.holdAt = undefined;
   streamed.intervalMs = 0;
   streamed.release();
-  const leaderClients = await Promise.all(onLeader);
+  const leaderClients = await onLeader.answers;
   const followers = await Promise.all(onOther);
 
-  const outcomes = (answers: HashedResponse[]) => [...new Set(answers.map((r) => judge(r, artifact)))].sort();
-  t.deepEqual(outcomes(leaderClients), ['cut'], 'the killed replica\'s clients saw the body break off, every byte right');
+  t.deepEqual(judgements(leaderClients, artifact), ['cut'], 'the killed replica\'s clients saw the body break off, every byte right');
   t.is(upstream.hits(artifact.path, 'GET'), 2, `the surviving replica fetched exactly once more\n${logs()}`);
-  t.deepEqual(outcomes(followers), ['ok'], `every follower got the whole body\n${logs()}`);
+  t.deepEqual(judgements(followers, artifact), ['ok'], `every follower got the whole body\n${logs()}`);
   t.deepEqual([...new Set(followers.map((r) => r.headers['x-artifact-cache']))], ['MISS'], 'all were served by the take-over download');
 
   const rows = await backends.query<{ path: string; size: string }>('SELECT path, size FROM entries WHERE repo = $1', [repo]);

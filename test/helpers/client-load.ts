@@ -106,3 +106,22 @@ export function tally(results: readonly LoadResult[]): Record<string, number> {
 export function outcomesOf(results: readonly LoadResult[], kind: string): string[] {
   return [...new Set(results.filter((r) => r.artifact.kind === kind).map((r) => r.outcome))].sort();
 }
+
+/**
+ * `clients` GETs of `url` at once; `streaming` resolves when every one has received body bytes
+ * (so each is certainly mid-download), `answers` when all have ended.
+ */
+export function concurrentGets(clients: number, url: string): { streaming: Promise<void>; answers: Promise<HashedResponse[]> } {
+  let withBytes = 0;
+  let allStreaming!: () => void;
+  const streaming = new Promise<void>((resolve) => (allStreaming = resolve));
+  const onFirstByte = () => {
+    if (++withBytes === clients) allStreaming();
+  };
+  return { streaming, answers: Promise.all(Array.from({ length: clients }, () => hashedGet(url, { onFirstByte }))) };
+}
+
+/** The distinct judgements of `answers` against `artifact`, sorted. */
+export function judgements(answers: readonly HashedResponse[], artifact: KnownArtifact): string[] {
+  return [...new Set(answers.map((r) => judge(r, artifact)))].sort();
+}
