@@ -43,9 +43,15 @@ export interface OutageRun {
  * - `big`: stored before the load, larger than the memory tier takes, so every hit reads S3;
  * - `cold`: a new path each time, so every request is a miss that fetches and stores.
  * While the load runs, the service of `backend` is stopped until /health shows it down and each
- * kind has had answers, then started again; the load goes on until each kind is served again.
+ * kind has had `answersDuring` answers (default 20), then started again; the load goes on until
+ * each kind is served again.
  */
-export async function outageUnderLoad(t: ExecutionContext, backend: Backend, service: (b: PrivateBackends) => Stoppable): Promise<OutageRun> {
+export async function outageUnderLoad(
+  t: ExecutionContext,
+  backend: Backend,
+  service: (b: PrivateBackends) => Stoppable,
+  options: { answersDuring?: number } = {},
+): Promise<OutageRun> {
   const backends = await privateBackends(t);
   const hot = Array.from({ length: 8 }, (_, i) => artifact('hot', `/hot/${i}.bin`, 4 * 1024));
   const big = Array.from({ length: 2 }, (_, i) => artifact('big', `/big/${i}.bin`, 512 * 1024));
@@ -62,7 +68,8 @@ remotes:
   );
   const serve = await startServe(t, { config });
   const url = (a: KnownArtifact) => `${serve.url}/api/v1/remote/up${a.path}`;
-  const logs = () => `--- serve stdout\n${serve.stdout()}\n--- stderr\n${serve.stderr()}`;
+  // The end of the server's log: what it said about the recovery.
+  const logs = () => `--- serve stdout (end)\n${serve.stdout().slice(-6000)}\n--- stderr\n${serve.stderr().slice(-2000)}`;
 
   // Stored, then asked once more so the small ones' bytes are in memory too.
   for (const a of [...hot, ...big]) await fetchOk(url(a));
@@ -75,7 +82,7 @@ remotes:
     const n = turn++ % 4;
     if (n < 2) return hot[turn % hot.length]!;
     if (n === 2) return big[turn % big.length]!;
-    const cold = artifact('cold', `/cold/${colds++}.bin`, 16 * 1024);
+    const cold = artifact('cold', `/cold/${colds++}.bin`, 256 * 1024);
     upstream.setFile(cold.path, cold.body);
     return cold;
   };
@@ -88,7 +95,7 @@ remotes:
   await service(backends).stop();
   await eventually(`/health showing ${backend} down`, () => health(serve.url), (h) => h.body.backends[backend].ok === false);
   const noticedAt = performance.now();
-  await load.whenAnswered(KINDS, PER_PHASE, noticedAt);
+  await load.whenAnswered(KINDS, options.answersDuring ?? PER_PHASE, noticedAt);
 
   const restartedAt = performance.now();
   await service(backends).start();
