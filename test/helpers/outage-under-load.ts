@@ -108,6 +108,8 @@ remotes:
   const recoveredAt = performance.now();
   await load.whenAnswered(KINDS, PER_PHASE, recoveredAt);
   await load.stop();
+  const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  t.log(`phases: before ${s(stoppedAt - started)}, until noticed ${s(noticedAt - stoppedAt)}, outage ${s(restartedAt - noticedAt)}, until served again ${s(recoveredAt - restartedAt)}, after ${s(performance.now() - recoveredAt)}`);
   t.log(`${load.results.length} answers: ${JSON.stringify(tally(load.results))}; during the outage: ${JSON.stringify(tally(load.between(noticedAt, restartedAt)))}`);
 
   return {
