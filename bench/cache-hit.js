@@ -7,6 +7,7 @@ import { startServerOrSkip } from './lib/servers.js';
 import { WRK_METRICS, runWrk } from './lib/wrk.js';
 import { startPackumentOrigin, packumentName } from './lib/packument-origin.js';
 import { sampleRss } from './lib/rss.js';
+import { measureCpu } from './lib/cpu.js';
 import { timedGet } from './lib/timed-get.js';
 import { markdownTable, fmt, ratio } from './lib/table.js';
 import { targets, duration, KiB, MiB } from './lib/settings.js';
@@ -56,7 +57,9 @@ async function measure(name, originPort, npmOriginPort, notes) {
       await warm(url, c.size, notes, name);
       await runWrk({ url, connections: c.connections, duration: 1, headers: c.headers }); // JIT warm-up
       const stopRss = sampleRss(server.pid);
+      const stopCpu = measureCpu(server.pid);
       const load = await runWrk({ url, connections: c.connections, headers: c.headers });
+      const cpuSeconds = stopCpu();
       const peakRssMiB = stopRss();
       if (load.errors || load.timeouts || load.non2xx) {
         notes.push(`${name} ${c.label}: ${load.errors} errors, ${load.timeouts} timeouts, ${load.non2xx} non-2xx`);
@@ -64,9 +67,9 @@ async function measure(name, originPort, npmOriginPort, notes) {
       if (load.requests === 0) {
         // wrk counts only completed responses: its zeros would read as measured figures.
         notes.push(`${name} ${c.label}: no response completed within the ${duration} s load`);
-        results.push({ reqPerSec: NaN, bytesPerSec: NaN, latencyP99: NaN, peakRssMiB });
+        results.push({ reqPerSec: NaN, bytesPerSec: NaN, latencyP99: NaN, peakRssMiB, cpuUsPerRequest: NaN });
       } else {
-        results.push({ ...load, peakRssMiB });
+        results.push({ ...load, peakRssMiB, cpuUsPerRequest: (cpuSeconds * 1e6) / load.requests });
       }
     }
     return results;
@@ -96,7 +99,7 @@ export async function cacheHit() {
   const names = Object.keys(byServer);
   // One ratio column per server measured against nginx (higher is better for req/s and MB/s).
   const compared = names.includes('nginx') ? names.filter((n) => n !== 'nginx') : [];
-  const metrics = WRK_METRICS;
+  const metrics = [...WRK_METRICS, ['CPU µs/req', (r) => r.cpuUsPerRequest, 1]];
   const rows = [];
   CASES.forEach((c, i) => {
     for (const [metric, pick, digits] of metrics) {

@@ -8,7 +8,7 @@ import { HotPath } from './hot-path.js';
 import { mountPluginRoutes } from './plugin-routes.js';
 import { refuseOwnRequests } from './loop-guard.js';
 import './request-context.js';
-import { recordRequest } from './request-log.js';
+import { RequestLog } from './request-log.js';
 import { infoRoutes } from './routes/info-routes.js';
 import { otherMethodRoutes } from './routes/other-method-routes.js';
 import { repositoryRoutes } from './routes/repository-routes.js';
@@ -18,7 +18,8 @@ import { uiBundleDir, uiRoutes } from './ui-routes.js';
 
 /** Builds the fastify app without listening, so tests can `inject()` or listen on port 0. */
 export async function buildApp(ctx: ServerContext, logger: FastifyBaseLogger): Promise<FastifyInstance> {
-  const hotPath = new HotPath(ctx, logger);
+  const requestLog = new RequestLog(ctx.metrics);
+  const hotPath = new HotPath(ctx, logger, requestLog);
   // Errors on a repository take its plugin's body shape (npm clients print only a string `error`).
   const errorHandler = createErrorHandler((request) => {
     const name = request.aapi?.repo;
@@ -68,7 +69,7 @@ export async function buildApp(ctx: ServerContext, logger: FastifyBaseLogger): P
   });
   app.addHook('onResponse', async (request, reply) => {
     const line = { method: request.method, url: request.url, status: reply.statusCode, ms: reply.elapsedTime };
-    recordRequest(ctx.metrics, request.log, line, request.aapi);
+    requestLog.record(request.log, line, request.aapi);
     if (request.aapi && ctx.engine.events.active) emitArtifactEvent(ctx.engine.events, request.aapi, reply.statusCode, request.aapi.code);
   });
   await app.register(async (scope) => infoRoutes(scope, ctx));

@@ -5,7 +5,7 @@ import { servedFacts } from '../engine/index.js';
 import type { CacheEntry } from '../metadata/index.js';
 import { artifactHeaders } from './artifact-headers.js';
 import { fileNameOf, REPOSITORY_PREFIX as PREFIX, splitRepoUrl } from './repo-path.js';
-import { recordRequest } from './request-log.js';
+import type { RequestLog } from './request-log.js';
 import type { ServerContext } from './server-context.js';
 
 /** Requests with these headers need the full pipeline's conditional and Range handling. */
@@ -40,6 +40,7 @@ export class HotPath {
   constructor(
     private readonly ctx: ServerContext,
     private readonly log: FastifyBaseLogger,
+    private readonly requestLog: RequestLog,
   ) {}
 
   /** From now on every request goes through fastify, which answers 503 while closing. */
@@ -68,8 +69,7 @@ export class HotPath {
     const { entry, bytes } = hit;
     res.writeHead(200, this.#headersFor(entry, target.path, bytes.byteLength));
     res.end(head ? undefined : bytes);
-    recordRequest(
-      this.ctx.metrics,
+    this.requestLog.record(
       this.log,
       { method: req.method!, url, status: 200, ms: performance.now() - started, reqId: `hot-${++this.#served}` },
       { repo: target.repo, path: target.path, cache: 'HIT', bytes: head ? 0 : bytes.byteLength },
