@@ -24,7 +24,7 @@ const CLIENTS = 10;
 // core/test/integrity-disk-full.test.ts: one client, in process. Here: an `artifactapi serve`
 // whose whole data directory (blobs and the SQLite metadata) is on the full disk, a download
 // shared by several clients, hits during it, and recovery without a restart.
-test.serial('the disk fills up during a download shared by 10 clients: each gets a cut body, hits go on, nothing partial is stored or served; once there is room the same download succeeds', async (t) => {
+test.serial('the disk fills up during a download shared by 10 clients: each gets a cut body, hits go on, nothing partial is stored or served; with no byte left a miss is a 503; once there is room the same downloads succeed', async (t) => {
   const disk = await mountTmpfs(await mkdtemp(join(tmpdir(), 'aapi-fault-disk-')), 16 * MiB);
   // Teardowns run last-in first-out: the server, started later, is killed before this unmounts.
   t.teardown(() => disk.release());
@@ -67,7 +67,23 @@ test.serial('the disk fills up during a download shared by 10 clients: each gets
   t.is(again.headers['x-artifact-cache'], 'MISS');
   t.is(upstream.hits(big.path, 'GET'), 2);
 
+  // Not a byte left: the download cannot even start (and SQLite cannot write). Hits still work.
+  const small: KnownArtifact = { kind: 'small', path: '/small.bin', body: randomBytes(32 * 1024) };
+  upstream.setFile(small.path, small.body);
+  const lastByte = join(disk.dir, 'filler-rest');
+  // The cut download's temp file goes shortly after its client saw the cut: wait, or its space comes back.
+  t.true(await eventually(async () => (await tmpFiles(disk.dir)).length === 0));
+  await writeFile(lastByte, Buffer.alloc(await free())).catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'ENOSPC') throw err;
+  });
+  t.is(await free(), 0);
+  t.is(judge(await hashedGet(url(hot)), hot), 'ok', 'a hit on a disk with no byte free');
+  const smallFull = await hashedGet(url(small));
+  t.is(judge(smallFull, small), '503 AAPI_ERR_STORAGE_UNAVAILABLE', `a small miss on a disk with no byte free\n${logs()}`);
+
+  await rm(lastByte);
   await rm(filler);
+  t.is(judge(await hashedGet(url(small)), small), 'ok', 'the small miss once there is room');
   const whole = await hashedGet(url(big));
   t.is(judge(whole, big), 'ok', `the same download once there is room\n${logs()}`);
   t.is(whole.headers['x-artifact-cache'], 'MISS');
@@ -77,7 +93,7 @@ test.serial('the disk fills up during a download shared by 10 clients: each gets
   t.is(upstream.hits(big.path, 'GET'), 3);
   t.deepEqual(
     (await blobFiles(disk.dir)).map((b) => [b.name, b.actual]).sort(),
-    [hot.body, big.body].map((body) => [sha256(body), sha256(body)]).sort(),
+    [hot.body, small.body, big.body].map((body) => [sha256(body), sha256(body)]).sort(),
     'every stored blob hashes to its name',
   );
 });
