@@ -20,6 +20,8 @@ const CASES = [
   { label: '4 KiB @16', size: 4 * KiB, connections: 16 },
   { label: '60 KB @16', size: 60_000, connections: 16 },
   { label: '1 MiB @16', size: MiB, connections: 16 },
+  // Just above memory_cache.max_object_bytes: read from storage on every hit (the disk tier for the distributed target).
+  { label: '8 MiB @8', size: 8 * MiB, connections: 8 },
   { label: '64 MiB @4', size: 64 * MiB, connections: 4 },
   { label: '200 KB packument @16', packument: true, connections: 16, headers: { accept: 'application/json' } },
 ];
@@ -99,6 +101,8 @@ export async function cacheHit() {
   const names = Object.keys(byServer);
   // One ratio column per server measured against nginx (higher is better for req/s and MB/s).
   const compared = names.includes('nginx') ? names.filter((n) => n !== 'nginx') : [];
+  // DESIGN §7: distributed hits at ≥ 0.8× embedded at every size.
+  const versusEmbedded = names.includes('artifactapi') && names.includes('artifactapi-distributed');
   const metrics = [...WRK_METRICS, ['CPU µs/req', (r) => r.cpuUsPerRequest, 1]];
   const rows = [];
   CASES.forEach((c, i) => {
@@ -106,10 +110,11 @@ export async function cacheHit() {
       const values = names.map((n) => pick(byServer[n][i]));
       const row = [c.label, metric, ...values.map((v) => fmt(v, digits))];
       for (const n of compared) row.push(ratio(pick(byServer[n][i]), pick(byServer.nginx[i])));
+      if (versusEmbedded) row.push(ratio(pick(byServer['artifactapi-distributed'][i]), pick(byServer.artifactapi[i])));
       rows.push(row);
     }
   });
-  const headers = ['case', 'metric', ...names, ...compared.map((n) => `${n} / nginx`)];
+  const headers = ['case', 'metric', ...names, ...compared.map((n) => `${n} / nginx`), ...(versusEmbedded ? ['distributed / embedded'] : [])];
   return { title: 'Cache hits', table: markdownTable(headers, rows), notes };
 }
 

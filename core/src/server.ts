@@ -62,7 +62,7 @@ export async function createServer(options: CreateServerOptions): Promise<Artifa
   // Each repository's plugin keys against its plugin's option schema (idempotent after loadConfig's callers did it).
   config = applyPluginOptions(config, plugins.optionsInfo);
 
-  const { blobs, meta, coord, breakerStore } = await createBackends(config, logger);
+  const { blobs, meta, coord, breakerStore, diskTierStats } = await createBackends(config, logger);
   await blobs.cleanOrphans().then(
     (orphans) => orphans > 0 && logger.info({ orphans }, 'removed temporary files left by an earlier run'),
     (err: unknown) => logger.warn({ err }, 'could not clean temporary blobs at start; will serve anyway'),
@@ -126,7 +126,7 @@ export async function createServer(options: CreateServerOptions): Promise<Artifa
     upstream,
     plugins,
     backends: { blobs, meta, coord },
-    metrics: new Metrics(),
+    metrics: new Metrics(diskTierStats ? { diskTier: diskTierStats } : {}),
     logger,
     version: await coreVersion(),
     via,

@@ -39,6 +39,7 @@ export interface FileStorage {
   secret_access_key?: string;
   force_path_style?: boolean;
   prefix?: string;
+  disk_cache?: { path?: string; max_bytes?: number };
 }
 
 export interface FileRepo {

@@ -66,7 +66,16 @@ export type StorageConfig =
       prefix: string;
       /** Seconds a presigned URL of a redirected blob GET stays valid; 0 = blobs are never redirected. */
       redirect_seconds?: number;
+      /** This replica's local disk tier in front of the bucket; absent = off (`max_bytes: 0`). */
+      disk_cache?: DiskCacheConfig;
     };
+
+export interface DiskCacheConfig {
+  /** Absolute directory of the copies. */
+  path: string;
+  /** Bytes of copies kept, least recently used out first; always > 0. */
+  max_bytes: number;
+}
 
 export type MetadataConfig = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
 

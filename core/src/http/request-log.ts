@@ -118,19 +118,9 @@ export function flushRequestLines(): void {
   batch.flush();
 }
 
-// Per logger: the hot path logs through one for its whole life (fastify's per-request children are new each time).
-const imitated = new WeakMap<FastifyBaseLogger, PinoParts | null>();
-
+// Not cached per logger: fastify's per-request children are new each time, and a WeakMap entry per
+// request cost more in garbage collection than these property reads.
 function imitable(log: FastifyBaseLogger): PinoParts | undefined {
-  let parts = imitated.get(log);
-  if (parts === undefined) {
-    parts = partsOf(log) ?? null;
-    imitated.set(log, parts);
-  }
-  return parts ?? undefined;
-}
-
-function partsOf(log: FastifyBaseLogger): PinoParts | undefined {
   const logger = log as unknown as Record<symbol, unknown>;
   const stream = logger[streamSym] as (Partial<Destination> & Record<symbol, unknown>) | undefined;
   if (typeof stream?.write !== 'function' || stream[needsMetadataGsym] === true) return undefined;
