@@ -40,7 +40,8 @@ export interface OutageRun {
  * One `artifactapi serve` on private S3, PostgreSQL and Redis, under a load of {@link CLIENTS}
  * clients asking for three kinds of artifacts in turn:
  * - `hot`: small, stored before the load, so their entries and bytes are in the memory tier;
- * - `big`: stored before the load, larger than the memory tier takes, so every hit reads S3;
+ * - `big`: stored before the load, larger than the memory tier takes: a hit reads the replica's
+ *   disk tier (its copy of the S3 blob), or S3;
  * - `cold`: a new path each time, so every request is a miss that fetches and stores.
  * While the load runs, the service of `backend` is stopped until /health shows it down and each
  * kind has had `answersDuring` answers (default 20), then started again; the load goes on until
