@@ -13,6 +13,7 @@ import {
   type AppConfig,
   type VirtualConfig,
 } from './config/index.js';
+import { TokenService } from './tokens/index.js';
 import { Engine, HotCache, RepoRuntime, RepositoryCatalog, RepositoryService } from './engine/index.js';
 import { createBackends } from './backends.js';
 import { buildApp } from './http/app.js';
@@ -116,6 +117,8 @@ export async function createServer(options: CreateServerOptions): Promise<Artifa
       parseVirtualDefinition(name, definition, { ...definitions, packageOf: (member) => repos.get(member)?.config.package }),
   });
   await catalog.start();
+  const tokens = new TokenService(meta, coord, logger);
+  await tokens.start();
   const context: ServerContext = {
     config,
     repos,
@@ -123,6 +126,7 @@ export async function createServer(options: CreateServerOptions): Promise<Artifa
     engine,
     service: new RepositoryService(engine, repos, virtuals),
     catalog,
+    tokens,
     upstream,
     plugins,
     backends: { blobs, meta, coord },
@@ -140,6 +144,7 @@ export async function createServer(options: CreateServerOptions): Promise<Artifa
     (closing ??= (async () => {
       await app.close();
       await catalog.stop();
+      await tokens.stop();
       await engine.stop();
       await upstream.close();
       await pool.close();

@@ -20,6 +20,11 @@ export interface UpstreamTimeouts {
   total?: number;
 }
 
+/** Who may read a repository: anyone, or only requests with a token allowed to read it. */
+export interface RepoAuth {
+  read: 'anonymous' | 'token';
+}
+
 export interface RepoConfig {
   /** The key under `remotes:`. */
   name: string;
@@ -38,6 +43,7 @@ export interface RepoConfig {
   /** `any`: serve stale on network errors, timeouts, 429 and 5xx. `network`: only when unreachable. */
   stale_if_error: 'any' | 'network';
   quarantine_days: number;
+  auth: RepoAuth;
   username?: string;
   password?: string;
   timeouts?: Partial<UpstreamTimeouts>;
@@ -51,6 +57,7 @@ export interface VirtualConfig {
   name: string;
   package: string;
   members: string[];
+  auth: RepoAuth;
 }
 
 export type StorageConfig =

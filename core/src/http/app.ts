@@ -9,6 +9,7 @@ import { mountPluginRoutes } from './plugin-routes.js';
 import { refuseOwnRequests } from './loop-guard.js';
 import './request-context.js';
 import { RequestLog } from './request-log.js';
+import { toOriginForm } from './origin-form.js';
 import { infoRoutes } from './routes/info-routes.js';
 import { otherMethodRoutes } from './routes/other-method-routes.js';
 import { repositoryRoutes } from './routes/repository-routes.js';
@@ -32,7 +33,10 @@ export async function buildApp(ctx: ServerContext, logger: FastifyBaseLogger): P
     // Hot hits are answered before fastify sees them; the server settings are fastify's own.
     serverFactory: (handler, options) => {
       const server = createServer((req, res) => {
-        if (!hotPath.handle(req, res)) handler(req, res);
+        // Hot hits come in origin form, so the rewrite costs them nothing.
+        if (hotPath.handle(req, res)) return;
+        toOriginForm(req);
+        handler(req, res);
       });
       // fastify passes its options with its defaults filled in; its types do not say so.
       const timeouts = options as { keepAliveTimeout?: number; requestTimeout?: number; connectionTimeout?: number };

@@ -62,7 +62,8 @@ export class HotPath {
     try {
       target = splitRepoUrl(url, PREFIX);
       const repo = this.ctx.repos.get(target.repo);
-      answer = repo && (this.#artifact(repo, target.path) ?? this.#document(repo, target.repo, target.path, req));
+      // A repository that needs a token for reads always takes the full path, which checks it.
+      answer = repo?.config.auth.read === 'anonymous' ? (this.#artifact(repo, target.path) ?? this.#document(repo, target.repo, target.path, req)) : undefined;
     } catch {
       // A bad path, a bad Host or a failing plugin hook: the full pipeline reports it properly.
       return false;

@@ -5,7 +5,7 @@ import { parseV2Path, type V2Route } from './route-path.js';
 import { continueUpload, putManifest, startUpload } from './local-registry.js';
 import { localCatalog, localDelete } from './local-listing.js';
 import { serveRead } from './read-routes.js';
-import { issueToken, ping, TOKEN_PATH } from './registry-auth.js';
+import { issueToken, ping, requireRead, TOKEN_PATH } from './registry-auth.js';
 
 /**
  * The registry API at the root `/v2/`: `/v2/{repo}/{image…}/manifests|blobs|tags/list|referrers`,
@@ -37,6 +37,7 @@ async function serve(ctx: RoutesContext, route: Exclude<V2Route, { kind: 'ping' 
   const repo = ctx.engine.resolve(repository);
   if (!repo || repo.package !== 'docker') throw new RegistryError('NAME_UNKNOWN', { detail: { repository } });
   const read = request.method === 'GET' || request.method === 'HEAD';
+  if (read) await requireRead(ctx, request, repository, 'image' in route ? `${repository}/${route.image}` : repository);
   if (repo.kind === 'local') {
     if (route.kind === 'upload-start') return startUpload(ctx, route, query, request, reply);
     if (route.kind === 'upload') return continueUpload(ctx, route, query, request, reply);
