@@ -85,6 +85,34 @@ ${genericRemote(upstream.url)}`;
   t.deepEqual(digests.sort(), [sha256(big), sha256(Buffer.from(small)), sha256(cold)].sort());
 });
 
+test('s3 down: each miss gives its upstream connection back, so more misses than the pool has sockets are all 503, and misses work once S3 is back', async (t) => {
+  const s3 = await startS3rver();
+  let current: S3rverInstance = s3;
+  t.teardown(async () => {
+    await current.stop();
+    await s3.close();
+  });
+  // Larger than socket buffers hold: an unread body keeps its connection busy.
+  const body = randomBytes(256 * 1024);
+  const upstream = await startUpstream();
+  t.teardown(() => upstream.close());
+  const proxy = await startProxy(t, `${s3StorageYaml(s3)}${genericRemote(upstream.url)}`);
+  await s3.stop();
+
+  // 64 is the upstream pool's sockets per host (POOL_OPTIONS.maxSockets).
+  const statuses = new Set<string>();
+  for (let i = 0; i < 70; i++) {
+    upstream.setFile(`/miss-${i}.bin`, body);
+    const res = await fetchSummary(`${proxy.url}/api/v1/remote/up/miss-${i}.bin`);
+    statuses.add(`${res.status} ${res.code}`);
+  }
+  t.deepEqual([...statuses], ['503 AAPI_ERR_STORAGE_UNAVAILABLE']);
+
+  current = await startS3rver({ port: s3.port, directory: s3.directory, bucket: s3.bucket });
+  upstream.setFile('/after.bin', body);
+  t.like(await hashedGet(`${proxy.url}/api/v1/remote/up/after.bin`), { status: 200, complete: true, sha256: sha256(body) });
+});
+
 test('s3 down: a blob in this replica\'s disk tier is still served whole, one it never held is a 503', async (t) => {
   const s3 = await startS3rver();
   t.teardown(() => s3.close());

@@ -64,7 +64,12 @@ export async function storeDownload(
     res.body.destroy();
     throw sizeProblem;
   }
-  const writer = await deps.blobs.beginWrite();
+  // The body is not read when there is nowhere to store it: destroyed, it gives its pooled
+  // connection back (left alone, every miss during a storage outage kept one until the pool was full).
+  const writer = await deps.blobs.beginWrite().catch((err: unknown) => {
+    res.body.destroy();
+    throw err;
+  });
   let spool: WriteStream | undefined;
   let body: GrowingBody;
   let localFile = writer.localPath;
