@@ -7,6 +7,7 @@ import { startServerOrSkip } from './lib/servers.js';
 import { WRK_METRICS, runWrk } from './lib/wrk.js';
 import { startPackumentOrigin, packumentName } from './lib/packument-origin.js';
 import { sampleRss } from './lib/rss.js';
+import { measureCpu } from './lib/cpu.js';
 import { timedGet } from './lib/timed-get.js';
 import { markdownTable, fmt, ratio } from './lib/table.js';
 import { targets, duration, KiB, MiB } from './lib/settings.js';
@@ -19,6 +20,8 @@ const CASES = [
   { label: '4 KiB @16', size: 4 * KiB, connections: 16 },
   { label: '60 KB @16', size: 60_000, connections: 16 },
   { label: '1 MiB @16', size: MiB, connections: 16 },
+  // Just above memory_cache.max_object_bytes: read from storage on every hit (the disk tier for the distributed target).
+  { label: '8 MiB @8', size: 8 * MiB, connections: 8 },
   { label: '64 MiB @4', size: 64 * MiB, connections: 4 },
   { label: '200 KB packument @16', packument: true, connections: 16, headers: { accept: 'application/json' } },
 ];
@@ -56,7 +59,9 @@ async function measure(name, originPort, npmOriginPort, notes) {
       await warm(url, c.size, notes, name);
       await runWrk({ url, connections: c.connections, duration: 1, headers: c.headers }); // JIT warm-up
       const stopRss = sampleRss(server.pid);
+      const stopCpu = measureCpu(server.pid);
       const load = await runWrk({ url, connections: c.connections, headers: c.headers });
+      const cpuSeconds = stopCpu();
       const peakRssMiB = stopRss();
       if (load.errors || load.timeouts || load.non2xx) {
         notes.push(`${name} ${c.label}: ${load.errors} errors, ${load.timeouts} timeouts, ${load.non2xx} non-2xx`);
@@ -64,9 +69,9 @@ async function measure(name, originPort, npmOriginPort, notes) {
       if (load.requests === 0) {
         // wrk counts only completed responses: its zeros would read as measured figures.
         notes.push(`${name} ${c.label}: no response completed within the ${duration} s load`);
-        results.push({ reqPerSec: NaN, bytesPerSec: NaN, latencyP99: NaN, peakRssMiB });
+        results.push({ reqPerSec: NaN, bytesPerSec: NaN, latencyP99: NaN, peakRssMiB, cpuUsPerRequest: NaN });
       } else {
-        results.push({ ...load, peakRssMiB });
+        results.push({ ...load, peakRssMiB, cpuUsPerRequest: (cpuSeconds * 1e6) / load.requests });
       }
     }
     return results;
@@ -96,17 +101,20 @@ export async function cacheHit() {
   const names = Object.keys(byServer);
   // One ratio column per server measured against nginx (higher is better for req/s and MB/s).
   const compared = names.includes('nginx') ? names.filter((n) => n !== 'nginx') : [];
-  const metrics = WRK_METRICS;
+  // DESIGN §7: distributed hits at ≥ 0.8× embedded at every size.
+  const versusEmbedded = names.includes('artifactapi') && names.includes('artifactapi-distributed');
+  const metrics = [...WRK_METRICS, ['CPU µs/req', (r) => r.cpuUsPerRequest, 1]];
   const rows = [];
   CASES.forEach((c, i) => {
     for (const [metric, pick, digits] of metrics) {
       const values = names.map((n) => pick(byServer[n][i]));
       const row = [c.label, metric, ...values.map((v) => fmt(v, digits))];
       for (const n of compared) row.push(ratio(pick(byServer[n][i]), pick(byServer.nginx[i])));
+      if (versusEmbedded) row.push(ratio(pick(byServer['artifactapi-distributed'][i]), pick(byServer.artifactapi[i])));
       rows.push(row);
     }
   });
-  const headers = ['case', 'metric', ...names, ...compared.map((n) => `${n} / nginx`)];
+  const headers = ['case', 'metric', ...names, ...compared.map((n) => `${n} / nginx`), ...(versusEmbedded ? ['distributed / embedded'] : [])];
   return { title: 'Cache hits', table: markdownTable(headers, rows), notes };
 }
 

@@ -95,7 +95,7 @@ test.serial('the config file\'s repositories are listed with source config and c
   t.like(byName['uploads'], { type: 'local', source: 'config' });
   t.false(JSON.stringify(body).includes(PASSWORD));
   const virtuals = await api.call('GET', '/api/v2/virtuals');
-  t.deepEqual(virtuals.body['virtuals'], [{ name: 'all-cfg', package: 'generic', members: ['files'], source: 'config' }]);
+  t.deepEqual(virtuals.body['virtuals'], [{ name: 'all-cfg', package: 'generic', members: ['files'], auth: { read: 'anonymous' }, source: 'config' }]);
 });
 
 test.serial('POST creates a remote that serves at once; the same name again is 409', async (t) => {
@@ -223,7 +223,7 @@ test.serial('virtuals: create over API and config members, serve, refuse a bad m
   t.is(mixed.status, 400, 'a member of another package type');
   const created = await api.call('POST', '/api/v2/virtuals', { name: 'v', package: 'generic', members: ['made', 'files'] });
   t.is(created.status, 201, JSON.stringify(created.body));
-  t.deepEqual(created.body, { name: 'v', package: 'generic', members: ['made', 'files'], source: 'api' });
+  t.deepEqual(created.body, { name: 'v', package: 'generic', members: ['made', 'files'], auth: { read: 'anonymous' }, source: 'api' });
   const again = await api.call('PUT', '/api/v2/virtuals/v', created.body);
   t.is(again.status, 200, 'what GET answered can be sent back');
   const served = await fetch(`${server.url}/api/v1/virtual/v/two.txt`);

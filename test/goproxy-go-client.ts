@@ -33,7 +33,7 @@ export async function goRuns(): Promise<void> {
  * comes from an earlier run, with the given GOPROXY and checksum database settings. Resolves with
  * every module go printed; rejects with go's output when it fails.
  */
-export async function goModDownload(t: Teardown, env: { GOPROXY: string; GOSUMDB: string; GONOSUMDB?: string }, args: readonly string[]): Promise<Downloaded[]> {
+export async function goModDownload(t: Teardown, env: { GOPROXY: string; GOSUMDB: string; GONOSUMDB?: string; SSL_CERT_FILE?: string }, args: readonly string[]): Promise<Downloaded[]> {
   const home = await tempDir(t, 'aapi-go-');
   await mkdir(join(home, 'work'));
   const childEnv: NodeJS.ProcessEnv = {
@@ -49,6 +49,8 @@ export async function goModDownload(t: Teardown, env: { GOPROXY: string; GOSUMDB
     GONOSUMDB: env.GONOSUMDB ?? '',
     GOPROXY: env.GOPROXY,
     GOSUMDB: env.GOSUMDB,
+    // A test's own CA for an HTTPS GOPROXY (go sends credentials over HTTPS only).
+    ...(env.SSL_CERT_FILE !== undefined ? { SSL_CERT_FILE: env.SSL_CERT_FILE } : {}),
   };
   try {
     const { stdout } = await run(GO_BIN, ['mod', 'download', '-json', ...args], { cwd: join(home, 'work'), env: childEnv, timeout: 120_000 });

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ExecutionContext } from 'ava';
-import { Redis } from 'ioredis';
 import { startUpstream, type UpstreamServer } from '@artifactapi/plugin-sdk/testkit';
 import { hashedGet, type HashedResponse } from '@artifactapi/core/testing/hashed-get';
 import { sha256 } from '@artifactapi/core/testing/integrity-asserts';
 import { postgresProbe, redisProbe, serialIfAll, serviceGate } from '@artifactapi/core/testing/services';
+import { waitUntilReplicaWaits } from './helpers/replica-waits.js';
 import { startServe, type ServeProcess } from './helpers/serve-process.js';
 import { POSTGRES_URL, REDIS_URL, sharedBackends, type SharedBackends } from './helpers/shared-backends.js';
 import { streamedArtifact } from './helpers/streamed-artifact.js';
@@ -119,7 +119,7 @@ test('killing the leader replica mid-download leaves no corrupt entry; the other
   await artifact.whenSent(6 * MiB);
   t.is(upstream.hits('/big.bin', 'GET'), 1);
   const onB = Array.from({ length: 10 }, () => hashedGet(url(b, '/big.bin')));
-  await waitUntilReplicaWaits(replicas);
+  await waitUntilReplicaWaits(replicas.backends.redisUrl, repo);
 
   const killedAt = performance.now();
   await a.stop('SIGKILL');
@@ -201,23 +201,5 @@ async function waitUntilExpired({ backends, repo }: Replicas, path: string, time
     if (expiresAt !== undefined && expiresAt < Date.now()) return;
     if (Date.now() > deadline) throw new Error(`${repo}${path} did not expire within ${timeoutMs} ms (expires_at ${String(expiresAt)})`);
     await sleep(expiresAt === undefined ? 25 : Math.max(10, expiresAt - Date.now() + 10));
-  }
-}
-
-/**
- * Resolves once some replica is waiting for another one's fetch lock on this test's repository.
- * A waiter listens on the lock's unlock channel (RedisCoordinator's `<prefix>unlock:<key>`), and
- * channels are server-wide, hence the repository name in the pattern.
- */
-async function waitUntilReplicaWaits({ backends, repo }: Replicas, timeoutMs = 20_000): Promise<void> {
-  const redis = new Redis(backends.redisUrl);
-  try {
-    const deadline = Date.now() + timeoutMs;
-    while ((await redis.pubsub('CHANNELS', `*unlock:*${repo}*`)).length === 0) {
-      if (Date.now() > deadline) throw new Error(`no replica waited for the fetch lock of ${repo} within ${timeoutMs} ms`);
-      await sleep(20);
-    }
-  } finally {
-    await redis.quit();
   }
 }

@@ -39,12 +39,12 @@ export interface DnfRoot {
   installroot: string;
 }
 
-/** Writes a dnf.conf and a `.repo` file whose baseurl is `baseurl` (the README's client set-up). */
-export async function dnfRoot(dir: string, baseurl: string): Promise<DnfRoot> {
+/** Writes a dnf.conf and a `.repo` file whose baseurl is `baseurl` (the README's client set-up); `repoLines` are added to the repository's section. */
+export async function dnfRoot(dir: string, baseurl: string, repoLines = ''): Promise<DnfRoot> {
   await mkdir(join(dir, 'repos.d'), { recursive: true });
   await mkdir(join(dir, 'root'), { recursive: true });
   await writeFile(join(dir, 'dnf.conf'), '[main]\ngpgcheck=0\ninstall_weak_deps=False\nkeepcache=False\n');
-  await writeFile(join(dir, 'repos.d', 'proxy.repo'), `[proxy]\nname=proxy\nbaseurl=${baseurl}\nenabled=1\ngpgcheck=0\n`);
+  await writeFile(join(dir, 'repos.d', 'proxy.repo'), `[proxy]\nname=proxy\nbaseurl=${baseurl}\nenabled=1\ngpgcheck=0\n${repoLines}`);
   return { dir, installroot: join(dir, 'root') };
 }
 

@@ -6,7 +6,7 @@ import pgPromise from 'pg-promise';
 import { Redis } from 'ioredis';
 import { startS3rver } from './s3rver.js';
 import { onInterrupt } from './cleanup.js';
-import { pgAdminUrl, redisUrl, redisDb } from './settings.js';
+import { pgAdminUrl, redisUrl, redisDb, diskCacheBytes } from './settings.js';
 
 /** The bench's own Redis db: the server's URL with the db number as its path. */
 const redisDbUrl = `${redisUrl.replace(/\/\d*$/, '')}/${redisDb}`;
@@ -99,6 +99,8 @@ export async function startDistributedBackends() {
       access_key_id: s3.accessKeyId,
       secret_access_key: s3.secretAccessKey,
       force_path_style: true,
+      // Under the server's --data dir (the default path), so each start gets an empty tier.
+      disk_cache: { max_bytes: diskCacheBytes },
     },
     metadata: { type: 'postgres', url: databaseUrl(dbName) },
     coordination: { type: 'redis', url: redisDbUrl },

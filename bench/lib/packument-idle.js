@@ -1,19 +1,7 @@
 // Waits for a server process to stop using CPU. A load generator that ends leaves requests in
 // flight; a server that keeps working on them (parsing a 20 MB packument per request, say)
 // would still be busy during the next measurement, on the same 2 cores.
-import { readFileSync } from 'node:fs';
-
-/** CPU time (user + system, clock ticks) `pid` has used so far, or undefined once it is gone. */
-function cpuTicks(pid) {
-  try {
-    // Fields after the command name, which sits in parentheses and may hold spaces.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[11]) + Number(fields[12]);
-  } catch {
-    return undefined;
-  }
-}
+import { cpuTicks } from './cpu.js';
 
 /**
  * Resolves once `pid` has used under `quietTicks` clock ticks (1/100 s here) of CPU over `windowMs`,

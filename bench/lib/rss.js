@@ -12,7 +12,8 @@ function rssKiB(pid) {
   }
 }
 
-function childrenOf(pid) {
+/** The direct children of `pid` (nginx's worker, a Node server's none). */
+export function childrenOf(pid) {
   try {
     return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
   } catch {

@@ -23,5 +23,12 @@ export const pgAdminUrl = process.env.BENCH_PG_URL || 'postgres://postgres@127.0
 export const redisUrl = process.env.BENCH_REDIS_URL || 'redis://127.0.0.1:6379';
 export const redisDb = Number(process.env.BENCH_REDIS_DB || 13);
 
+/**
+ * The distributed target's `storage.disk_cache.max_bytes` (BENCH_DISK_CACHE_BYTES): the product's
+ * default, 10 GiB, so its hits come from the replica's disk tier as they would in production; 0
+ * turns the tier off, to see what S3 alone gives.
+ */
+export const diskCacheBytes = process.env.BENCH_DISK_CACHE_BYTES === undefined ? 10 * 1024 ** 3 : Number(process.env.BENCH_DISK_CACHE_BYTES);
+
 export const KiB = 1024;
 export const MiB = 1024 * 1024;

@@ -13,6 +13,7 @@ import {
   type AppConfig,
   type VirtualConfig,
 } from './config/index.js';
+import { TokenService } from './tokens/index.js';
 import { Engine, HotCache, RepoRuntime, RepositoryCatalog, RepositoryService } from './engine/index.js';
 import { createBackends } from './backends.js';
 import { buildApp } from './http/app.js';
@@ -62,7 +63,7 @@ export async function createServer(options: CreateServerOptions): Promise<Artifa
   // Each repository's plugin keys against its plugin's option schema (idempotent after loadConfig's callers did it).
   config = applyPluginOptions(config, plugins.optionsInfo);
 
-  const { blobs, meta, coord, breakerStore } = await createBackends(config, logger);
+  const { blobs, meta, coord, breakerStore, diskTierStats } = await createBackends(config, logger);
   await blobs.cleanOrphans().then(
     (orphans) => orphans > 0 && logger.info({ orphans }, 'removed temporary files left by an earlier run'),
     (err: unknown) => logger.warn({ err }, 'could not clean temporary blobs at start; will serve anyway'),
@@ -116,6 +117,8 @@ export async function createServer(options: CreateServerOptions): Promise<Artifa
       parseVirtualDefinition(name, definition, { ...definitions, packageOf: (member) => repos.get(member)?.config.package }),
   });
   await catalog.start();
+  const tokens = new TokenService(meta, coord, logger);
+  await tokens.start();
   const context: ServerContext = {
     config,
     repos,
@@ -123,10 +126,11 @@ export async function createServer(options: CreateServerOptions): Promise<Artifa
     engine,
     service: new RepositoryService(engine, repos, virtuals),
     catalog,
+    tokens,
     upstream,
     plugins,
     backends: { blobs, meta, coord },
-    metrics: new Metrics(),
+    metrics: new Metrics(diskTierStats ? { diskTier: diskTierStats } : {}),
     logger,
     version: await coreVersion(),
     via,
@@ -140,6 +144,7 @@ export async function createServer(options: CreateServerOptions): Promise<Artifa
     (closing ??= (async () => {
       await app.close();
       await catalog.stop();
+      await tokens.stop();
       await engine.stop();
       await upstream.close();
       await pool.close();

@@ -40,6 +40,9 @@ const CONTRACT = [
   'POST /api/v2/probe',
   'GET /api/v2/events',
   'GET /api/v2/openapi.json',
+  'GET /api/v2/tokens',
+  'POST /api/v2/tokens',
+  'DELETE /api/v2/tokens/{id}',
   'GET /artifacts/{remote}',
   'POST /cache-artifact',
 ];

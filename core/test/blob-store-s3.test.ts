@@ -12,26 +12,13 @@ import { fitToRange } from '../src/storage/s3-range.js';
 import type { S3BlobStoreOptions } from '../src/storage/index.js';
 import { blobStoreConformance, collect, putBlob, sha256, writeAll } from './conformance/blob-store-conformance.js';
 import { startS3rver } from './helpers/s3rver.js';
-import type { S3rverInstance } from './helpers/s3rver.js';
+import { s3StoreOptions } from './helpers/s3-blobs.js';
 
 // s3rver is started by this file itself, so these tests never depend on a service of the machine.
 const s3 = await startS3rver();
 test.after.always(async () => {
   await s3.close();
 });
-
-function storeOptions(server: S3rverInstance, prefix: string, extra: Partial<S3BlobStoreOptions> = {}): S3BlobStoreOptions {
-  return {
-    bucket: server.bucket,
-    endpoint: server.endpoint,
-    region: 'us-east-1',
-    access_key_id: server.accessKeyId,
-    secret_access_key: server.secretAccessKey,
-    force_path_style: true,
-    prefix,
-    ...extra,
-  };
-}
 
 /** A prefix of its own per test, so tests sharing the one s3rver never see each other's keys. */
 function uniquePrefix(): string {
@@ -60,7 +47,7 @@ async function removeAll(store: S3BlobStore): Promise<void> {
 
 /** Runs `body` on a store with a fresh prefix; removes its keys and closes it afterwards. */
 async function withStore(extra: Partial<S3BlobStoreOptions>, body: (store: S3BlobStore) => Promise<void>): Promise<void> {
-  const store = new S3BlobStore(storeOptions(s3, uniquePrefix(), extra));
+  const store = new S3BlobStore(s3StoreOptions(s3, uniquePrefix(), extra));
   try {
     await body(store);
   } finally {
@@ -75,7 +62,7 @@ blobStoreConformance(test, 's3', { localPath: false }, async () => {
   const prefix = uniquePrefix();
   const made: S3BlobStore[] = [];
   const open = (): S3BlobStore => {
-    const store = new S3BlobStore(storeOptions(s3, prefix, { orphanAgeMs: 0 }));
+    const store = new S3BlobStore(s3StoreOptions(s3, prefix, { orphanAgeMs: 0 }));
     made.push(store);
     return store;
   };
@@ -196,8 +183,8 @@ test('s3 blob store: committing a blob that exists already keeps one copy and dr
 
 test('s3 blob store: cleanOrphans spares young temporary objects unless orphanAgeMs allows', async (t) => {
   const prefix = uniquePrefix();
-  const shared = new S3BlobStore(storeOptions(s3, prefix)); // default: 24 h
-  const eager = new S3BlobStore(storeOptions(s3, prefix, { orphanAgeMs: 0 }));
+  const shared = new S3BlobStore(s3StoreOptions(s3, prefix)); // default: 24 h
+  const eager = new S3BlobStore(s3StoreOptions(s3, prefix, { orphanAgeMs: 0 }));
   try {
     const crashed = await shared.beginWrite();
     await writeAll(crashed, [Buffer.alloc(1000, 1)]);
@@ -243,7 +230,7 @@ async function expectUnavailable(t: ExecutionContext, attempt: Promise<unknown>,
 test('s3 blob store: S3 down gives AAPI_ERR_STORAGE_UNAVAILABLE; the same instance recovers when it is back', async (t) => {
   // A server of its own: stopping the shared one would fail the tests running beside this one.
   let server = await startS3rver();
-  const store = new S3BlobStore(storeOptions(server, uniquePrefix()));
+  const store = new S3BlobStore(s3StoreOptions(server, uniquePrefix()));
   try {
     const digest = await putBlob(store, Buffer.from('kept across the outage'));
     const cut = await store.beginWrite();
@@ -270,7 +257,7 @@ test('s3 blob store: S3 down gives AAPI_ERR_STORAGE_UNAVAILABLE; the same instan
 });
 
 test('s3 blob store: a missing bucket is AAPI_ERR_STORAGE_UNAVAILABLE, not a missing blob', async (t) => {
-  const store = new S3BlobStore({ ...storeOptions(s3, uniquePrefix()), bucket: 'no-such-bucket' });
+  const store = new S3BlobStore({ ...s3StoreOptions(s3, uniquePrefix()), bucket: 'no-such-bucket' });
   try {
     await expectUnavailable(t, store.ping(), 'ping');
     // Not stat: HeadObject's 404 has no body to tell a missing bucket from a missing key.
@@ -281,7 +268,7 @@ test('s3 blob store: a missing bucket is AAPI_ERR_STORAGE_UNAVAILABLE, not a mis
 });
 
 test('s3 blob store: the constructor names the offending option', (t) => {
-  const base = storeOptions(s3, '');
+  const base = s3StoreOptions(s3, '');
   const cases: Array<[Partial<S3BlobStoreOptions>, RegExp]> = [
     [{ bucket: '' }, /storage\.bucket/],
     [{ endpoint: 'localhost:9000' }, /storage\.endpoint/],

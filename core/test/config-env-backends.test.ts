@@ -3,6 +3,9 @@ import { ConfigError, KNOWN_ENV_VARS, parseConfig } from '../src/config/index.js
 
 const used = new Set<string>();
 /** Parses with an environment, remembering which variables the tests rely on. */
+/** The disk tier every s3 storage gets unless `storage.disk_cache` says otherwise. */
+const DEFAULT_DISK_CACHE = { path: '/d/disk-cache', max_bytes: 10 * 1024 ** 3 };
+
 function withEnv(env: Record<string, string>, text = ''): ReturnType<typeof parseConfig> {
   for (const name of Object.keys(env)) used.add(name);
   return parseConfig(text, { env, dataDir: '/d' });
@@ -82,6 +85,7 @@ test('S3_BUCKET and the S3_* variables switch storage to s3', (t) => {
     secret_access_key: 'SECRET',
     force_path_style: true,
     prefix: '',
+    disk_cache: DEFAULT_DISK_CACHE,
   });
   t.is(config.metadata.kind, 'sqlite');
 });
@@ -93,6 +97,7 @@ test('S3_BUCKET alone gives AWS defaults', (t) => {
     region: 'us-east-1',
     force_path_style: false,
     prefix: '',
+    disk_cache: DEFAULT_DISK_CACHE,
   });
 });
 
@@ -109,6 +114,7 @@ test('S3_* variables override single keys of an s3 storage in the file', (t) => 
     secret_access_key: 'from-env',
     force_path_style: false,
     prefix: 'p/',
+    disk_cache: DEFAULT_DISK_CACHE,
   });
 });
 
@@ -135,6 +141,7 @@ test('the seed MinIO variables switch storage to s3 with path-style URLs', (t) =
     secret_access_key: 'ms',
     force_path_style: true,
     prefix: '',
+    disk_cache: DEFAULT_DISK_CACHE,
   });
 });
 
@@ -182,4 +189,22 @@ test('HTTPS_PROXY and NO_PROXY fill upstream.proxy and upstream.no_proxy when un
 test.after('every variable these tests set is listed in KNOWN_ENV_VARS', (t) => {
   t.true(used.size > 20);
   for (const name of used) t.true(KNOWN_ENV_VARS.includes(name), name);
+});
+
+test('storage.disk_cache: on by default for s3 under the data directory; path and max_bytes from the file; max_bytes 0 turns it off; fs has none', (t) => {
+  t.deepEqual((withEnv({ S3_BUCKET: 'b' }).storage as { disk_cache?: unknown }).disk_cache, DEFAULT_DISK_CACHE);
+  const set = withEnv({}, 'storage: { type: s3, bucket: b, disk_cache: { path: tier, max_bytes: 1048576 } }\n').storage;
+  t.deepEqual((set as { disk_cache?: unknown }).disk_cache, { path: '/d/tier', max_bytes: 1048576 });
+  const absolute = withEnv({ S3_BUCKET: 'b' }, 'storage: { disk_cache: { path: /var/cache/aapi } }\n').storage;
+  t.deepEqual((absolute as { disk_cache?: unknown }).disk_cache, { path: '/var/cache/aapi', max_bytes: 10 * 1024 ** 3 });
+  const off = withEnv({}, 'storage: { type: s3, bucket: b, disk_cache: { max_bytes: 0 } }\n').storage;
+  t.false('disk_cache' in off);
+  t.deepEqual(withEnv({}, 'storage: { disk_cache: { max_bytes: 5 } }\n').storage, { kind: 'fs', path: '/d' });
+});
+
+test('storage.disk_cache rejects a negative max_bytes and unknown keys, naming them', (t) => {
+  const negative = t.throws(() => withEnv({}, 'storage: { type: s3, bucket: b, disk_cache: { max_bytes: -1 } }\n'), { instanceOf: ConfigError });
+  t.regex(negative!.message, /storage\.disk_cache\.max_bytes/);
+  const unknown = t.throws(() => withEnv({}, 'storage: { type: s3, bucket: b, disk_cache: { max_size: 5 } }\n'), { instanceOf: ConfigError });
+  t.regex(unknown!.message, /storage\.disk_cache\.max_size/);
 });

@@ -47,6 +47,7 @@ test('a minimal file round-trips with every default filled in', async (t) => {
         cache: { immutable_ttl: 0, mutable_ttl: 600, negative_ttl: 30 },
         stale_if_error: 'any',
         quarantine_days: 0,
+        auth: { read: 'anonymous' },
         options: {},
       },
     },
@@ -98,7 +99,7 @@ virtuals:
 `,
     { env: {} },
   );
-  t.deepEqual(config.virtuals, { all: { name: 'all', package: 'npm', members: ['b', 'a'] } });
+  t.deepEqual(config.virtuals, { all: { name: 'all', package: 'npm', members: ['b', 'a'], auth: { read: 'anonymous' } } });
 });
 
 test('relative backend paths are taken from the data directory', (t) => {

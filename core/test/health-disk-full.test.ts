@@ -1,25 +1,15 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { startUpstream } from '@artifactapi/plugin-sdk/testkit';
 import { genericRemote, startProxy } from './helpers/proxy.js';
 import { serviceGate } from './helpers/services.js';
+import { mountTmpfs, tmpfsProbe } from './helpers/tmpfs.js';
 
-const run = promisify(execFile);
 const MiB = 1024 * 1024;
 
 // A real full disk needs a small file system of our own: a tmpfs, which root may mount.
-const tmpfs = await serviceGate('mount -t tmpfs (root)', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'aapi-mount-probe-'));
-  try {
-    await run('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', dir]);
-    await run('umount', [dir]);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-});
+const tmpfs = await serviceGate('mount -t tmpfs (root)', tmpfsProbe);
 
 interface Health {
   status: string;
@@ -29,13 +19,12 @@ interface Health {
 tmpfs.test('/health says degraded, naming the data directory, while its disk is full, and ok again once there is room', async (t) => {
   const upstream = await startUpstream({ files: { '/f.bin': 'x' } });
   t.teardown(() => upstream.close());
-  const dataDir = await mkdtemp(join(tmpdir(), 'aapi-health-disk-'));
-  await run('mount', ['-t', 'tmpfs', '-o', `size=${4 * MiB}`, 'tmpfs', dataDir]);
+  const disk = await mountTmpfs(await mkdtemp(join(tmpdir(), 'aapi-health-disk-')), 4 * MiB);
+  const dataDir = disk.dir;
   let closeProxy: () => Promise<void> = async () => {};
   t.teardown(async () => {
     await closeProxy();
-    await run('umount', [dataDir]).catch(() => run('umount', ['-l', dataDir]));
-    await rm(dataDir, { recursive: true, force: true });
+    await disk.release();
   });
   const proxy = await startProxy(t, genericRemote(upstream.url), { dataDir });
   closeProxy = proxy.close;

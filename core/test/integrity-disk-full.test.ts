@@ -1,19 +1,17 @@
 import test from 'ava';
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
-import { promisify } from 'node:util';
 import { startUpstream } from '@artifactapi/plugin-sdk/testkit';
 import type { BlobStore } from '../src/storage/index.js';
 import { blobFiles } from './helpers/data-dir.js';
 import { hashedGet } from './helpers/hashed-get.js';
 import { assertBrokenOff, assertNothingStored, assertWhole, sha256 } from './helpers/integrity-asserts.js';
 import { genericRemote, startProxy } from './helpers/proxy.js';
+import { mountTmpfs } from './helpers/tmpfs.js';
 
-const run = promisify(execFile);
 const MiB = 1024 * 1024;
 const SIZE = 4 * MiB;
 
@@ -67,20 +65,14 @@ test('a disk that fills up mid-download: the client gets a cut body, nothing is 
  */
 async function fillableDisk(dir: string, bytes: number): Promise<DiskFull & { release(): Promise<void> }> {
   // AAPI_TEST_FAKE_ENOSPC=1 exercises the fallback on a machine where mounting works.
-  const mounted =
-    process.env.AAPI_TEST_FAKE_ENOSPC !== '1' &&
-    (await run('mount', ['-t', 'tmpfs', '-o', `size=${bytes}`, 'tmpfs', dir]).then(
-      () => true,
-      () => false,
-    ));
-  if (mounted) {
+  const tmpfs =
+    process.env.AAPI_TEST_FAKE_ENOSPC === '1' ? undefined : await mountTmpfs(dir, bytes).catch(() => undefined);
+  if (tmpfs) {
     return {
       how: `real ENOSPC: the data directory is a ${bytes / MiB} MiB tmpfs`,
       attach() {},
-      makeRoom: async () => void (await run('mount', ['-o', 'remount,size=64m', dir])),
-      release: async () => {
-        await run('umount', [dir]).catch(() => run('umount', ['-l', dir]));
-      },
+      makeRoom: () => tmpfs.resize(64 * MiB),
+      release: () => tmpfs.release(),
     };
   }
   let full = true;

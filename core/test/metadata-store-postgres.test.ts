@@ -65,12 +65,13 @@ gate.serial('postgres metadata store: replicas opening together on a fresh schem
     const stores = [make(), make(), make(), make()];
     // Without the advisory lock, racing CREATE SCHEMA / CREATE TABLE statements fail here.
     const versions = await Promise.all(stores.map((s) => s.ready()));
-    t.deepEqual(versions, [3, 3, 3, 3]);
+    t.deepEqual(versions, [4, 4, 4, 4]);
     const applied = await admin.any('SELECT version, name FROM $1:name.schema_migrations ORDER BY version', [schema]);
     t.deepEqual(applied, [
       { version: 1, name: 'entries' },
       { version: 2, name: 'entries.verified' },
       { version: 3, name: 'management api' },
+      { version: 4, name: 'tokens' },
     ]);
 
     const columns = await admin.any(
@@ -93,12 +94,12 @@ gate.serial('postgres metadata store: replicas opening together on a fresh schem
 
 gate.serial('postgres metadata store: refuses a schema from a newer build', async (t) => {
   await withSchema(async (schema, make) => {
-    t.is(await make().ready(), 3);
+    t.is(await make().ready(), 4);
     await admin.none("INSERT INTO $1:name.schema_migrations (version, name) VALUES (99, 'future')", [schema]);
 
     const err = await t.throwsAsync(PostgresMetadataStore.open({ url, schema }));
     t.is((err as { code?: string }).code, 'AAPI_ERR_METADATA_UNAVAILABLE');
-    t.regex(err?.message ?? '', /version 99, newer than this build knows \(3\)/);
+    t.regex(err?.message ?? '', /version 99, newer than this build knows \(4\)/);
 
     const lazy = make();
     for (const call of [lazy.get('npmjs', 'x'), lazy.ping()]) {
@@ -106,7 +107,7 @@ gate.serial('postgres metadata store: refuses a schema from a newer build', asyn
       t.regex(refused?.message ?? '', /newer than this build/);
     }
     const applied = await admin.any('SELECT version FROM $1:name.schema_migrations ORDER BY version', [schema]);
-    t.deepEqual(applied, [{ version: 1 }, { version: 2 }, { version: 3 }, { version: 99 }], 'nothing is applied over it');
+    t.deepEqual(applied, [{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }, { version: 99 }], 'nothing is applied over it');
   });
 });
 

@@ -39,11 +39,11 @@ async function withDbPath(body: (path: string) => Promise<void>): Promise<void> 
 test('sqlite metadata store: opens in WAL mode and records migrations once', async (t) => {
   await withDbPath(async (path) => {
     const first = new SqliteMetadataStore({ path });
-    t.is(first.schemaVersion, 3);
+    t.is(first.schemaVersion, 4);
     await first.put(entry());
     await first.close();
     const second = new SqliteMetadataStore({ path });
-    t.is(second.schemaVersion, 3);
+    t.is(second.schemaVersion, 4);
     await second.close();
 
     const db = new DatabaseSync(path, { readOnly: true });
@@ -57,6 +57,7 @@ test('sqlite metadata store: opens in WAL mode and records migrations once', asy
           { version: 1, name: 'entries' },
           { version: 2, name: 'entries.verified' },
           { version: 3, name: 'management api' },
+          { version: 4, name: 'tokens' },
         ],
         'reopening does not re-apply',
       );
@@ -76,14 +77,14 @@ test('sqlite metadata store: rows from a version 1 database read as unverified a
     db.exec(
       'DELETE FROM entries; DROP INDEX entries_repo_size; DROP INDEX entries_repo_stored; DROP INDEX entries_repo_hits; ' +
         'ALTER TABLE entries DROP COLUMN hits; ALTER TABLE entries DROP COLUMN last_access; DROP TABLE repositories; ' +
-        'ALTER TABLE entries DROP COLUMN verified; DELETE FROM schema_migrations WHERE version >= 2',
+        'ALTER TABLE entries DROP COLUMN verified; DROP TABLE tokens; DELETE FROM schema_migrations WHERE version >= 2',
     );
     db.prepare(
       "INSERT INTO entries VALUES ('npmjs', 'a/-/a-1.0.0.tgz', ?, 3, 'application/octet-stream', NULL, NULL, 1, NULL, 0)",
     ).run('a'.repeat(64));
     db.close();
     const store = new SqliteMetadataStore({ path });
-    t.is(store.schemaVersion, 3);
+    t.is(store.schemaVersion, 4);
     t.like(await store.get('npmjs', 'a/-/a-1.0.0.tgz'), { size: 3, verified: false });
     await store.close();
   });

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { startUpstream } from '@artifactapi/plugin-sdk/testkit';
 import test from 'ava';
+import type { DiskTieredBlobStore } from '../src/storage/disk-tiered-blob-store.js';
 import type { S3BlobStore } from '../src/storage/index.js';
 import { sha256 } from './conformance/blob-store-conformance.js';
 import { fetchSummary } from './helpers/fetch-summary.js';
@@ -31,13 +32,14 @@ test('s3 down: a stored blob not in memory is a 503 AAPI_ERR_STORAGE_UNAVAILABLE
     await first.close(); // removes the directory both instances used
   });
 
+  // The disk tier is off: with it, this replica would serve its own copy (the next test).
   const big = randomBytes(1024 * 1024); // above max_object_bytes: always read from S3
   const small = 'small enough for the memory tier';
   const cold = randomBytes(300 * 1024);
   const upstream = await startUpstream({ files: { '/big.bin': big, '/small.txt': small, '/cold.bin': cold } });
   t.teardown(() => upstream.close());
   const yaml = `
-${s3StorageYaml(first, { prefix: `run-${randomBytes(6).toString('hex')}/` })}memory_cache: { max_object_bytes: 65536 }
+${s3StorageYaml(first, { prefix: `run-${randomBytes(6).toString('hex')}/`, disk_cache: '{ max_bytes: 0 }' })}memory_cache: { max_object_bytes: 65536 }
 ${genericRemote(upstream.url)}`;
   const proxy = await startProxy(t, yaml);
   const blobs = proxy.server.context.backends.blobs as S3BlobStore;
@@ -81,4 +83,58 @@ ${genericRemote(upstream.url)}`;
     t.is(sha256(await blobs.readAll(digest)), digest);
   }
   t.deepEqual(digests.sort(), [sha256(big), sha256(Buffer.from(small)), sha256(cold)].sort());
+});
+
+test('s3 down: each miss gives its upstream connection back, so more misses than the pool has sockets are all 503, and misses work once S3 is back', async (t) => {
+  const s3 = await startS3rver();
+  let current: S3rverInstance = s3;
+  t.teardown(async () => {
+    await current.stop();
+    await s3.close();
+  });
+  // Larger than socket buffers hold: an unread body keeps its connection busy.
+  const body = randomBytes(256 * 1024);
+  const upstream = await startUpstream();
+  t.teardown(() => upstream.close());
+  const proxy = await startProxy(t, `${s3StorageYaml(s3)}${genericRemote(upstream.url)}`);
+  await s3.stop();
+
+  // 64 is the upstream pool's sockets per host (POOL_OPTIONS.maxSockets).
+  const statuses = new Set<string>();
+  for (let i = 0; i < 70; i++) {
+    upstream.setFile(`/miss-${i}.bin`, body);
+    const res = await fetchSummary(`${proxy.url}/api/v1/remote/up/miss-${i}.bin`);
+    statuses.add(`${res.status} ${res.code}`);
+  }
+  t.deepEqual([...statuses], ['503 AAPI_ERR_STORAGE_UNAVAILABLE']);
+
+  current = await startS3rver({ port: s3.port, directory: s3.directory, bucket: s3.bucket });
+  upstream.setFile('/after.bin', body);
+  t.like(await hashedGet(`${proxy.url}/api/v1/remote/up/after.bin`), { status: 200, complete: true, sha256: sha256(body) });
+});
+
+test('s3 down: a blob in this replica\'s disk tier is still served whole, one it never held is a 503', async (t) => {
+  const s3 = await startS3rver();
+  t.teardown(() => s3.close());
+  const held = randomBytes(2 * 1024 * 1024);
+  const other = randomBytes(2 * 1024 * 1024);
+  const upstream = await startUpstream({ files: { '/held.bin': held, '/other.bin': other } });
+  t.teardown(() => upstream.close());
+  const yaml = `
+${s3StorageYaml(s3, { prefix: `run-${randomBytes(6).toString('hex')}/` })}memory_cache: { max_object_bytes: 65536 }
+${genericRemote(upstream.url)}`;
+  const proxy = await startProxy(t, yaml);
+  const artifact = (name: string) => `${proxy.url}/api/v1/remote/up/${name}`;
+  t.like(await hashedGet(artifact('held.bin')), { status: 200, sha256: sha256(held) });
+  t.like(await hashedGet(artifact('other.bin')), { status: 200, sha256: sha256(other) });
+  await whenStored(proxy, 'up', 'held.bin');
+  await whenStored(proxy, 'up', 'other.bin');
+  // Another replica's blob, as far as this one's disk knows.
+  const tiered = proxy.server.context.backends.blobs as DiskTieredBlobStore;
+  await tiered.tier.remove(sha256(other));
+
+  await s3.stop();
+  await eventually('/health during the S3 outage', () => health(proxy.url), (h) => !h.body.backends.storage.ok);
+  t.like(await hashedGet(artifact('held.bin')), { status: 200, complete: true, sha256: sha256(held), headers: { 'x-artifact-cache': 'HIT' } });
+  t.like(await fetchSummary(artifact('other.bin')), { status: 503, code: 'AAPI_ERR_STORAGE_UNAVAILABLE' });
 });

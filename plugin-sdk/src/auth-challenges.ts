@@ -36,7 +36,8 @@ function parseLine(line: string): AuthChallenge[] {
       j = skip(line, j + 1);
       const value = line[j] === '"' ? quoted(line, j) : bareValue(line, j);
       if (value === undefined) break;
-      current.params[name.toLowerCase()] = value.value;
+      // defineProperty: a parameter named `__proto__` is a parameter, not the object's prototype.
+      Object.defineProperty(current.params, name.toLowerCase(), { value: value.value, enumerable: true, writable: true, configurable: true });
       i = value.end;
       continue;
     }

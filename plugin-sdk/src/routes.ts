@@ -45,6 +45,16 @@ export interface RouteScope {
   setErrorHandler(handler: RouteErrorHandler): void;
 }
 
+/** What a repository access is: `read` (GET/HEAD) or `write` (publish, push, PUT, DELETE; includes read). */
+export type RepositoryAccess = 'read' | 'write';
+
+/**
+ * What a request's credentials allow on one repository: `granted`; `missing` (no credentials, or
+ * none that count: answer 401 with a challenge so the client sends them); `denied` (unknown,
+ * revoked or expired, or without this access: answer 403).
+ */
+export type AccessDecision = 'granted' | 'missing' | 'denied';
+
 /** What `routes` receives besides the scope: the engine and request-level helpers. Injected, never imported. */
 export interface RoutesContext {
   engine: EngineService;
@@ -60,4 +70,14 @@ export interface RoutesContext {
   isAdmin(request: PluginRequest): boolean;
   /** Whether uploads are possible at all (an admin token is configured). */
   readonly writable: boolean;
+  /**
+   * What the request's credentials (Bearer, or the password of Basic credentials) allow on
+   * `repository`: the admin token everything, a named token (DESIGN §10) what its scopes say. A
+   * read of a repository that needs no token (`auth.read` is not `token`) is always granted.
+   */
+  authorize(request: PluginRequest, repository: string, access: RepositoryAccess): Promise<AccessDecision>;
+  /** Like {@link authorize}, but throws the product's 401 (with a Basic challenge) or 403 error unless granted. */
+  requireAccess(request: PluginRequest, repository: string, access: RepositoryAccess): Promise<void>;
+  /** Whether the request carries valid credentials at all: the admin token or a live named token, whatever its scopes. */
+  authenticated(request: PluginRequest): Promise<boolean>;
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import pgPromise from 'pg-promise';
 import { s3StorageYaml, startS3rver, type S3rverInstance } from '@artifactapi/core/testing/s3rver';
@@ -47,6 +48,13 @@ export async function sharedBackends(t: Teardown): Promise<SharedBackends> {
   const db = pgp({ connectionString: databaseUrl, max: 2 });
   t.teardown(async () => {
     await db.$pool.end();
+    // pg's pool resolves end() before its sockets close; a connection FORCE terminates meanwhile
+    // would raise its error with no listener left. So wait (briefly) for them to go first.
+    for (let i = 0; i < 100; i++) {
+      const open = await admin.one<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [database]);
+      if (open.n === 0) break;
+      await sleep(20);
+    }
     await admin.none('DROP DATABASE IF EXISTS $1:name WITH (FORCE)', [database]);
     await admin.$pool.end();
   });

@@ -32,11 +32,18 @@ export class ConfigError extends AapiError {
   }
 }
 
-/** Renders a key path: `['remotes', 'gh', 'patterns', 0]` → `remotes.gh.patterns[0]`. */
+/** A key that reads unambiguously between dots; any other (empty, spaces, brackets, quotes) is quoted. */
+const PLAIN_KEY = /^[^\s.[\]"]+$/;
+
+/**
+ * Renders a key path: `['remotes', 'gh', 'patterns', 0]` → `remotes.gh.patterns[0]`; a key that
+ * would not read back is quoted: `['remotes', 'my repo']` → `remotes["my repo"]`.
+ */
 export function formatPath(segments: readonly (string | number)[]): string {
   let out = '';
   for (const s of segments) {
     if (typeof s === 'number') out += `[${s}]`;
+    else if (!PLAIN_KEY.test(s)) out += `[${JSON.stringify(s)}]`;
     else out += out === '' ? s : `.${s}`;
   }
   return out;

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { formatValue, type ConfigIssue } from './config-error.js';
 import type { FileConfig } from './file-config.js';
 import { redactString } from './redact.js';
-import type { CoordinationConfig, MetadataConfig, StorageConfig } from './types.js';
+import type { CoordinationConfig, DiskCacheConfig, MetadataConfig, StorageConfig } from './types.js';
 
 type S3Config = Extract<StorageConfig, { kind: 's3' }>;
 
@@ -36,13 +36,33 @@ function requireScheme(name: string, value: string, scheme: RegExp, what: string
  */
 export function resolveStorage(file: FileConfig, env: NodeJS.ProcessEnv, dataDir: string, issues: ConfigIssue[]): StorageConfig {
   const storage = resolveStorageBackend(file, env, dataDir, issues);
-  // Only S3 can hand a client a URL of its own; on fs the key changes nothing.
-  if (storage.kind !== 's3' || file.storage?.redirect !== true) return storage;
-  return { ...storage, redirect_seconds: file.storage.redirect_ttl ?? DEFAULT_REDIRECT_SECONDS };
+  if (storage.kind !== 's3') return storage;
+  // Only S3 can hand a client a URL of its own, and only S3 needs a local tier: on fs both keys change nothing.
+  const diskCache = resolveDiskCache(file, dataDir);
+  return {
+    ...storage,
+    ...(file.storage?.redirect === true ? { redirect_seconds: file.storage.redirect_ttl ?? DEFAULT_REDIRECT_SECONDS } : {}),
+    ...(diskCache ? { disk_cache: diskCache } : {}),
+  };
 }
 
 /** How long a presigned blob URL stays valid unless `storage.redirect_ttl` says otherwise. */
 const DEFAULT_REDIRECT_SECONDS = 300;
+
+/**
+ * On by default: hits above memory_cache's object limit would otherwise cost an S3 GET each (0.15x
+ * embedded at 64 MiB, issue 15), and the data directory is already local and writable (spool,
+ * uploads). 10 GiB keeps the hot large artifacts of a typical build farm without crowding the disk,
+ * and a disk that fills anyway only costs fills, never a response.
+ */
+export const DEFAULT_DISK_CACHE_BYTES = 10 * 1024 ** 3;
+
+function resolveDiskCache(file: FileConfig, dataDir: string): DiskCacheConfig | undefined {
+  const written = file.storage?.disk_cache;
+  const maxBytes = written?.max_bytes ?? DEFAULT_DISK_CACHE_BYTES;
+  if (maxBytes === 0) return undefined;
+  return { path: resolve(dataDir, written?.path ?? 'disk-cache'), max_bytes: maxBytes };
+}
 
 function resolveStorageBackend(file: FileConfig, env: NodeJS.ProcessEnv, dataDir: string, issues: ConfigIssue[]): StorageConfig {
   const get = reader(env);

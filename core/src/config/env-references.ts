@@ -107,10 +107,10 @@ export function substitute(
       for (const [rawKey, child] of Object.entries(node)) {
         const key = restore(rawKey, path, true);
         if (child === null || child === undefined) {
-          if (isRepoSection) out[key] = {};
+          if (isRepoSection) defineKey(out, key, {});
           continue;
         }
-        out[key] = walk(child, [...path, key]);
+        defineKey(out, key, walk(child, [...path, key]));
       }
       return out;
     }
@@ -118,4 +118,9 @@ export function substitute(
   };
 
   return walk(value, []);
+}
+
+/** Sets `key` as an own property: `__proto__` written in the file is a key the schema refuses, not the object's prototype. */
+function defineKey(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }

@@ -1,4 +1,4 @@
-import type { CacheTtls, UpstreamTimeouts } from './types.js';
+import type { CacheTtls, RepoAuth, UpstreamTimeouts } from './types.js';
 
 /**
  * The configuration file after schema validation with defaults applied: keys as users write
@@ -24,7 +24,7 @@ export interface FileConfig {
   workers: { size: number };
   memory_cache: { max_bytes: number; max_object_bytes: number; max_entries: number };
   remotes: Record<string, FileRepo>;
-  virtuals: Record<string, { package: string; members: string[] }>;
+  virtuals: Record<string, { package: string; members: string[]; auth?: Partial<RepoAuth> }>;
 }
 
 export interface FileStorage {
@@ -39,6 +39,7 @@ export interface FileStorage {
   secret_access_key?: string;
   force_path_style?: boolean;
   prefix?: string;
+  disk_cache?: { path?: string; max_bytes?: number };
 }
 
 export interface FileRepo {
@@ -54,6 +55,7 @@ export interface FileRepo {
   cache: CacheTtls;
   stale_if_error: 'any' | 'network';
   quarantine_days: number;
+  auth?: Partial<RepoAuth>;
   username?: string;
   password?: string;
   timeouts?: Partial<UpstreamTimeouts>;

@@ -14,6 +14,7 @@ export type {
   UpstreamTimeouts,
   UpstreamConfig,
   StorageConfig,
+  DiskCacheConfig,
   MetadataConfig,
   CoordinationConfig,
 } from './types.js';

@@ -31,6 +31,7 @@ function normaliseRepo(name: string, repo: FileRepo, written: unknown): RepoConf
     cache: { ...repo.cache },
     stale_if_error: repo.stale_if_error,
     quarantine_days: repo.quarantine_days,
+    auth: { read: repo.auth?.read ?? 'anonymous' },
     options: pluginOptions(written),
   };
   const username = firstSet(repo.username, base.username);
@@ -77,7 +78,7 @@ export function normalise(
   for (const [name, repo] of Object.entries(file.remotes)) remotes[name] = normaliseRepo(name, repo, writtenRemotes[name]);
 
   const virtuals: Record<string, VirtualConfig> = {};
-  for (const [name, v] of Object.entries(file.virtuals)) virtuals[name] = { name, package: v.package, members: [...v.members] };
+  for (const [name, v] of Object.entries(file.virtuals)) virtuals[name] = { name, package: v.package, members: [...v.members], auth: { read: v.auth?.read ?? 'anonymous' } };
 
   const config: AppConfig = {
     auth: {},

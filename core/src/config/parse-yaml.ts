@@ -32,5 +32,11 @@ export function parseYaml(original: string, tokens: TokenizedText, issues: Confi
     });
   }
   if (doc.errors.length > 0) return undefined;
-  return doc.toJS({ maxAliasCount: 1000 });
+  try {
+    return doc.toJS({ maxAliasCount: 1000 });
+  } catch (err) {
+    // An alias to an anchor not yet set, or too many aliases (a billion-laughs document), throws here.
+    issues.push({ path: '', message: `YAML error: ${(err as Error).message.split('\n')[0]!.replace(tokens.tokenPattern, '…')}` });
+    return undefined;
+  }
 }

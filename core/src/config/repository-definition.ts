@@ -62,7 +62,8 @@ export function parseVirtualDefinition(
     });
   }
   if (issues.length > 0) throw new ConfigError(dedupe(issues));
-  return { name, package: virtual.package as string, members: [...(virtual.members as string[])] };
+  const checked = (data['virtuals'] as Record<string, { auth?: VirtualConfig['auth'] }>)[name];
+  return { name, package: virtual.package as string, members: [...(virtual.members as string[])], auth: { read: checked?.auth?.read ?? 'anonymous' } };
 }
 
 function pluginIssues(name: string, definition: Record<string, unknown>, ctx: DefinitionContext): ConfigIssue[] {

@@ -20,6 +20,11 @@ export interface UpstreamTimeouts {
   total?: number;
 }
 
+/** Who may read a repository: anyone, or only requests with a token allowed to read it. */
+export interface RepoAuth {
+  read: 'anonymous' | 'token';
+}
+
 export interface RepoConfig {
   /** The key under `remotes:`. */
   name: string;
@@ -38,6 +43,7 @@ export interface RepoConfig {
   /** `any`: serve stale on network errors, timeouts, 429 and 5xx. `network`: only when unreachable. */
   stale_if_error: 'any' | 'network';
   quarantine_days: number;
+  auth: RepoAuth;
   username?: string;
   password?: string;
   timeouts?: Partial<UpstreamTimeouts>;
@@ -51,6 +57,7 @@ export interface VirtualConfig {
   name: string;
   package: string;
   members: string[];
+  auth: RepoAuth;
 }
 
 export type StorageConfig =
@@ -66,7 +73,16 @@ export type StorageConfig =
       prefix: string;
       /** Seconds a presigned URL of a redirected blob GET stays valid; 0 = blobs are never redirected. */
       redirect_seconds?: number;
+      /** This replica's local disk tier in front of the bucket; absent = off (`max_bytes: 0`). */
+      disk_cache?: DiskCacheConfig;
     };
+
+export interface DiskCacheConfig {
+  /** Absolute directory of the copies. */
+  path: string;
+  /** Bytes of copies kept, least recently used out first; always > 0. */
+  max_bytes: number;
+}
 
 export type MetadataConfig = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
 

@@ -149,6 +149,19 @@ export class Engine {
   }
 
   /**
+   * A fresh index document in the memory tier whose rendering for `request` is in memory too:
+   * what `get` would answer, without waiting on anything. Undefined otherwise.
+   */
+  hotDocument(repo: RepoRuntime, requestPath: string, request: RequestView): { facts: Omit<Served, 'open'>; body: Buffer } | undefined {
+    const path = repo.canonicalPath(requestPath);
+    const verdict = repo.classify(path);
+    if (verdict.cache === 'deny' || !isRewrittenIndex(repo, verdict)) return undefined;
+    const entry = this.entries.hotEntry(repo.name, entryKey(path, verdict));
+    if (!entry || !isFresh(repo, entry)) return undefined;
+    return this.documents.renderedHit(repo, path, verdict, entry, request);
+  }
+
+  /**
    * Answers a GET or HEAD for a path of a remote or local repository. Index documents are served
    * rewritten for `request`; artifacts stream from memory, the blob store, or a download in flight.
    */

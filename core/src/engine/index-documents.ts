@@ -89,35 +89,32 @@ export class IndexDocuments {
   async serve(repo: RepoRuntime, path: string, verdict: Classification & { index: string }, request: RequestView): Promise<Served> {
     const publicBase = request.publicBase?.() ?? '';
     const doc = await this.source.document(repo, path, verdict);
-    const ctx: RewriteContext = {
-      publicBase,
-      repo: repo.name,
-      upstreamBase: repo.config.base_url,
-      options: repo.config.options,
-      path,
-      variant: repo.negotiate(path, request.headers ?? {}),
-      ...quarantine(repo),
-    };
+    const ctx = rewriteContext(repo, path, publicBase, request);
     const known = this.unreadable.get(`${doc.entry.digest}\u0000${verdict.index}`);
     if (known) throw known;
     const companions = repo.plugin.companions ? await this.companions(repo, path, doc.entry, ctx.quarantineCutoff) : undefined;
     if (companions) ctx.companions = companions.bodies;
-    const key = [doc.entry.digest, ctx.publicBase, ctx.variant, ctx.quarantineCutoff ?? '', companions?.key ?? ''].join('\u0000');
+    const key = renderedKey(doc.entry, ctx, companions?.key);
     // The rewritten copy is about the stored size; the cache reserves that while it renders.
     const rendered = await this.rendered.obtain(key, doc.entry.size, () => this.render(key, repo, verdict.index, doc.entry, ctx));
     const body = rendered.body;
     return {
-      cache: doc.cache,
-      source: doc.source,
-      upstreamStatus: doc.upstreamStatus,
-      size: body.byteLength,
-      contentType: rendered.contentType ?? doc.entry.contentType,
-      etag: rendered.etag,
-      lastModified: doc.entry.upstreamLastModified ?? new Date(doc.entry.storedAt).toUTCString(),
-      vary: ['Accept', ...(request.publicBaseVary ?? [])].join(', '),
+      ...renderedFacts(doc, rendered, request),
       open: async (range) => (range ? body.subarray(range.start, range.end + 1) : body),
       discard() {},
     };
+  }
+
+  /**
+   * What `serve` would answer for a document stored under `entry` (fresh, from the memory tier),
+   * when its rendering for this request is already in memory; undefined when serving it needs
+   * anything asynchronous (a render, companion documents), so the full pipeline must.
+   */
+  renderedHit(repo: RepoRuntime, path: string, verdict: Classification & { index: string }, entry: CacheEntry, request: RequestView): { facts: Omit<Served, 'open'>; body: Buffer } | undefined {
+    if (repo.plugin.companions || this.unreadable.has(`${entry.digest}\u0000${verdict.index}`)) return undefined;
+    const ctx = rewriteContext(repo, path, request.publicBase?.() ?? '', request);
+    const rendered = this.rendered.peek(renderedKey(entry, ctx, undefined));
+    return rendered && { facts: renderedFacts({ entry, cache: 'HIT', source: 'cache' }, rendered, request), body: rendered.body };
   }
 
   /**
@@ -323,6 +320,37 @@ function byCanonicalPath(repo: RepoRuntime, facts: Record<string, ArtifactFacts>
 }
 
 /** The quarantine cutoff, rounded down to the minute so rewritten documents stay cacheable. */
+function rewriteContext(repo: RepoRuntime, path: string, publicBase: string, request: RequestView): RewriteContext {
+  return {
+    publicBase,
+    repo: repo.name,
+    upstreamBase: repo.config.base_url,
+    options: repo.config.options,
+    path,
+    variant: repo.negotiate(path, request.headers ?? {}),
+    ...quarantine(repo),
+  };
+}
+
+/** A rendering's key in the rendered-document cache: everything the rewritten bytes depend on. */
+function renderedKey(entry: CacheEntry, ctx: RewriteContext, companionsKey: string | undefined): string {
+  return [entry.digest, ctx.publicBase, ctx.variant, ctx.quarantineCutoff ?? '', companionsKey ?? ''].join('\u0000');
+}
+
+function renderedFacts(doc: IndexDocument, rendered: Rendered, request: RequestView): Omit<Served, 'open'> {
+  return {
+    cache: doc.cache,
+    source: doc.source,
+    upstreamStatus: doc.upstreamStatus,
+    size: rendered.body.byteLength,
+    contentType: rendered.contentType ?? doc.entry.contentType,
+    etag: rendered.etag,
+    lastModified: doc.entry.upstreamLastModified ?? new Date(doc.entry.storedAt).toUTCString(),
+    vary: ['Accept', ...(request.publicBaseVary ?? [])].join(', '),
+    discard() {},
+  };
+}
+
 function quarantine(repo: RepoRuntime): { quarantineCutoff?: number } {
   const days = repo.config.quarantine_days;
   if (!days) return {};

@@ -13,15 +13,18 @@ const PCHAR = /^[A-Za-z0-9\-._~!$&'()*+,;=:@]$/;
 const HEX_PAIR = /^[0-9A-Fa-f]{2}$/;
 /** A path with no escapes and only literal path characters is canonical already (most requests). */
 const PLAIN_PATH = /^[A-Za-z0-9\-._~!$&'()*+,;=:@/]*$/;
+/** A `%` that does not start an escape. */
+const STRAY_PERCENT = /%(?![0-9A-Fa-f]{2})/;
 
 /**
  * The canonical encoding of a raw request path (no query): escapes of unreserved characters
  * decoded, other escapes upper-cased, characters not allowed in a path percent-encoded (as the
- * single byte node read them as). A `%` not followed by two hex digits is left for the caller's
- * validation to refuse.
+ * single byte node read them as). A path with a `%` not followed by two hex digits is returned
+ * as it is, for the caller's validation to refuse: decoding the escapes around it could make a
+ * new escape of it (`%4%41` → `%4A`).
  */
 export function canonicalEncoding(raw: string): string {
-  if (PLAIN_PATH.test(raw)) return raw;
+  if (PLAIN_PATH.test(raw) || STRAY_PERCENT.test(raw)) return raw;
   let out = '';
   for (let i = 0; i < raw.length; i++) {
     const ch = raw[i]!;

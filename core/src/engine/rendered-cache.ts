@@ -61,6 +61,11 @@ export class RenderedCache {
     return pending;
   }
 
+  /** The finished document for `key`, if in memory (counts as a use). */
+  peek(key: string): Rendered | undefined {
+    return this.#done.get(key);
+  }
+
   stats(): RenderedCacheStats {
     return { bytes: this.#size(), peakBytes: this.#peak, limitBytes: this.#limit, renders: this.#renders };
   }

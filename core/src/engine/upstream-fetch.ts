@@ -53,7 +53,7 @@ export interface DownloadSink {
  * when the answer is not a body to store.
  */
 export async function openSink(deps: StoreDownloadDeps): Promise<DownloadSink> {
-  const writer = await deps.blobs.beginWrite();
+  const writer = await deps.blobs.beginWrite(); // the store's own errors, as they are
   let spool: WriteStream | undefined;
   try {
     if (writer.localPath) return { writer, spool, file: writer.localPath, reader: await open(writer.localPath, 'r') };
@@ -64,7 +64,7 @@ export async function openSink(deps: StoreDownloadDeps): Promise<DownloadSink> {
   } catch (err) {
     if (spool) await discardSpool(spool);
     await writer.abort().catch(() => {});
-    throw err;
+    throw new AapiError('AAPI_ERR_STORAGE_UNAVAILABLE', (err as Error).message, { cause: err });
   }
 }
 
@@ -111,12 +111,14 @@ export async function storeDownload(
     if (options.sink) void options.sink.then(discardSink, () => {});
     throw refused;
   }
+  // The body is not read when there is nowhere to store it: destroyed, it gives its pooled
+  // connection back (left alone, every miss during a storage outage kept one until the pool was full).
   let sink: DownloadSink;
   try {
     sink = await (options.sink ?? openSink(deps));
   } catch (err) {
     res.body.destroy();
-    throw new AapiError('AAPI_ERR_STORAGE_UNAVAILABLE', (err as Error).message, { cause: err });
+    throw err;
   }
   const { writer, spool, file: localFile } = sink;
   // A plugin verifier reads the whole file: clients get nothing before it passes, so a mismatch is a 502.

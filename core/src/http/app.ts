@@ -8,7 +8,8 @@ import { HotPath } from './hot-path.js';
 import { mountPluginRoutes } from './plugin-routes.js';
 import { refuseOwnRequests } from './loop-guard.js';
 import './request-context.js';
-import { recordRequest } from './request-log.js';
+import { RequestLog } from './request-log.js';
+import { toOriginForm } from './origin-form.js';
 import { infoRoutes } from './routes/info-routes.js';
 import { otherMethodRoutes } from './routes/other-method-routes.js';
 import { repositoryRoutes } from './routes/repository-routes.js';
@@ -18,7 +19,8 @@ import { uiBundleDir, uiRoutes } from './ui-routes.js';
 
 /** Builds the fastify app without listening, so tests can `inject()` or listen on port 0. */
 export async function buildApp(ctx: ServerContext, logger: FastifyBaseLogger): Promise<FastifyInstance> {
-  const hotPath = new HotPath(ctx, logger);
+  const requestLog = new RequestLog(ctx.metrics);
+  const hotPath = new HotPath(ctx, logger, requestLog);
   // Errors on a repository take its plugin's body shape (npm clients print only a string `error`).
   const errorHandler = createErrorHandler((request) => {
     const name = request.aapi?.repo;
@@ -31,7 +33,10 @@ export async function buildApp(ctx: ServerContext, logger: FastifyBaseLogger): P
     // Hot hits are answered before fastify sees them; the server settings are fastify's own.
     serverFactory: (handler, options) => {
       const server = createServer((req, res) => {
-        if (!hotPath.handle(req, res)) handler(req, res);
+        // Hot hits come in origin form, so the rewrite costs them nothing.
+        if (hotPath.handle(req, res)) return;
+        toOriginForm(req);
+        handler(req, res);
       });
       // fastify passes its options with its defaults filled in; its types do not say so.
       const timeouts = options as { keepAliveTimeout?: number; requestTimeout?: number; connectionTimeout?: number };
@@ -68,7 +73,7 @@ export async function buildApp(ctx: ServerContext, logger: FastifyBaseLogger): P
   });
   app.addHook('onResponse', async (request, reply) => {
     const line = { method: request.method, url: request.url, status: reply.statusCode, ms: reply.elapsedTime };
-    recordRequest(ctx.metrics, request.log, line, request.aapi);
+    requestLog.record(request.log, line, request.aapi);
     if (request.aapi && ctx.engine.events.active) emitArtifactEvent(ctx.engine.events, request.aapi, reply.statusCode, request.aapi.code);
   });
   await app.register(async (scope) => infoRoutes(scope, ctx));

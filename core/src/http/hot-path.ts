@@ -1,11 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { FastifyBaseLogger } from 'fastify';
-import { servedFacts } from '../engine/index.js';
+import { servedFacts, type RepoRuntime, type RequestView } from '../engine/index.js';
 import type { CacheEntry } from '../metadata/index.js';
 import { artifactHeaders } from './artifact-headers.js';
+import { publicBaseVary, rawPublicBase } from './public-base.js';
 import { fileNameOf, REPOSITORY_PREFIX as PREFIX, splitRepoUrl } from './repo-path.js';
-import { recordRequest } from './request-log.js';
+import type { RequestLog } from './request-log.js';
 import type { ServerContext } from './server-context.js';
 
 /** Requests with these headers need the full pipeline's conditional and Range handling. */
@@ -24,10 +25,11 @@ interface HotHeaders {
 }
 
 /**
- * Answers plain GET and HEAD hits whose entry and bytes are in memory straight from node:http,
+ * Answers plain GET and HEAD hits whose entry and bytes (or, for an index document, its rendering
+ * for this client) are in memory straight from node:http,
  * ahead of fastify's routing, hooks and reply machinery, which cost about as much as the rest of a
  * 4 KiB hit (bench/README.md). The response, log line and metrics are those the repository route
- * would produce; everything else (misses, ranges, conditionals, errors, index documents) returns
+ * would produce; everything else (misses, ranges, conditionals, errors, documents still to render) returns
  * false and goes through fastify.
  */
 export class HotPath {
@@ -40,6 +42,7 @@ export class HotPath {
   constructor(
     private readonly ctx: ServerContext,
     private readonly log: FastifyBaseLogger,
+    private readonly requestLog: RequestLog,
   ) {}
 
   /** From now on every request goes through fastify, which answers 503 while closing. */
@@ -54,27 +57,48 @@ export class HotPath {
     if (!this.#open || !(head || req.method === 'GET') || !url.startsWith(PREFIX)) return false;
     for (const name of NEEDS_PIPELINE) if (req.headers[name] !== undefined) return false;
     const started = performance.now();
-    let hit;
+    let answer: { raw: string[]; body: Buffer } | undefined;
     let target;
     try {
       target = splitRepoUrl(url, PREFIX);
       const repo = this.ctx.repos.get(target.repo);
-      hit = repo && this.ctx.engine.hotHit(repo, target.path);
+      // A repository that needs a token for reads always takes the full path, which checks it.
+      answer = repo?.config.auth.read === 'anonymous' ? (this.#artifact(repo, target.path) ?? this.#document(repo, target.repo, target.path, req)) : undefined;
     } catch {
-      // A bad path or a failing plugin hook: the full pipeline reports it properly.
+      // A bad path, a bad Host or a failing plugin hook: the full pipeline reports it properly.
       return false;
     }
-    if (!hit) return false;
-    const { entry, bytes } = hit;
-    res.writeHead(200, this.#headersFor(entry, target.path, bytes.byteLength));
-    res.end(head ? undefined : bytes);
-    recordRequest(
-      this.ctx.metrics,
+    if (!answer) return false;
+    const { raw, body } = answer;
+    res.writeHead(200, raw);
+    res.end(head ? undefined : body);
+    this.requestLog.record(
       this.log,
       { method: req.method!, url, status: 200, ms: performance.now() - started, reqId: `hot-${++this.#served}` },
-      { repo: target.repo, path: target.path, cache: 'HIT', bytes: head ? 0 : bytes.byteLength },
+      { repo: target.repo, path: target.path, cache: 'HIT', bytes: head ? 0 : body.byteLength },
     );
     return true;
+  }
+
+  #artifact(repo: RepoRuntime, path: string): { raw: string[]; body: Buffer } | undefined {
+    const hit = this.ctx.engine.hotHit(repo, path);
+    return hit && { raw: this.#headersFor(hit.entry, path, hit.bytes.byteLength), body: hit.bytes };
+  }
+
+  /** A rewritten index document whose rendering for this client is in memory (npm packuments, PyPI pages…). */
+  #document(repo: RepoRuntime, name: string, path: string, req: IncomingMessage): { raw: string[]; body: Buffer } | undefined {
+    const base = rawPublicBase(req, this.ctx.config);
+    if (base === undefined) return undefined;
+    const view: RequestView = {
+      headers: req.headers as Record<string, string | undefined>,
+      publicBase: () => `${base()}${PREFIX}${name}`,
+      publicBaseVary: publicBaseVary(this.ctx.config),
+    };
+    const hit = this.ctx.engine.hotDocument(repo, path, view);
+    if (!hit) return undefined;
+    const headers = artifactHeaders(hit.facts, undefined);
+    headers['content-length'] = String(hit.body.byteLength);
+    return { raw: Object.entries(headers).flat(), body: hit.body };
   }
 
   #headersFor(entry: CacheEntry, path: string, length: number): string[] {

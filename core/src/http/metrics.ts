@@ -1,4 +1,5 @@
-import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type { DiskTierStats } from '../storage/disk-tier.js';
 
 interface ArtifactCount {
   labels: { repo: string; cache: string; status: number };
@@ -23,8 +24,10 @@ export class Metrics {
   readonly #requests = new Map<string, ArtifactCount>();
   readonly #bytes = new Map<string, number>();
 
-  constructor() {
+  /** `diskTier` reads the S3 disk tier's counters when this replica has one. */
+  constructor(options: { diskTier?: () => DiskTierStats } = {}) {
     collectDefaultMetrics({ register: this.registry, prefix: 'artifactapi_' });
+    if (options.diskTier) registerDiskTier(this.registry, options.diskTier);
     const requests = this.#requests;
     const bytes = this.#bytes;
     new Counter({
@@ -78,5 +81,45 @@ export class Metrics {
     if (count) count.requests++;
     else this.#requests.set(key, { labels: { repo, cache, status }, requests: 1 });
     if (sent) this.#bytes.set(repo, (this.#bytes.get(repo) ?? 0) + sent);
+  }
+}
+
+const DISK_TIER_COUNTERS: Array<[keyof DiskTierStats, string]> = [
+  ['hits', 'Blob reads served from the local disk tier'],
+  ['misses', 'Blob reads the disk tier could not serve, which went to S3'],
+  ['fills', 'Blob copies stored in the disk tier'],
+  ['fill_failures', 'Disk tier copies given up (write error such as ENOSPC, too large, digest mismatch)'],
+  ['corrupt', 'Disk tier copies found damaged on read and deleted'],
+  ['evictions', 'Disk tier copies removed to stay under max_bytes'],
+];
+
+const DISK_TIER_GAUGES: Array<[keyof DiskTierStats, string]> = [
+  ['bytes', 'Bytes of blob copies in the disk tier'],
+  ['entries', 'Blob copies in the disk tier'],
+  ['max_bytes', 'Size bound of the disk tier'],
+];
+
+/** `artifactapi_disk_cache_*`, read from the tier when scraped. */
+function registerDiskTier(registry: Registry, stats: () => DiskTierStats): void {
+  for (const [key, help] of DISK_TIER_COUNTERS) {
+    new Counter({
+      name: `artifactapi_disk_cache_${key}_total`,
+      help,
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(stats()[key]);
+      },
+    });
+  }
+  for (const [key, help] of DISK_TIER_GAUGES) {
+    new Gauge({
+      name: `artifactapi_disk_cache_${key}`,
+      help,
+      registers: [registry],
+      collect() {
+        this.set(stats()[key]);
+      },
+    });
   }
 }

@@ -13,7 +13,9 @@ import { readServed, type Served } from '../engine/index.js';
 import { AapiError } from '../errors.js';
 import { storedObject } from '../engine/stored-object.js';
 import type { LoadedPlugin } from '../plugins/index.js';
+import { enforce, isAuthenticated } from './access.js';
 import { isAdmin } from './auth.js';
+import { accessDeps, repositoryAccess, repositoryOfUrl, requireRead } from './repository-access.js';
 import { publicBase } from './public-base.js';
 import { REPOSITORY_PREFIX } from './repo-path.js';
 import { sendServed } from './send-served.js';
@@ -43,6 +45,7 @@ export async function mountPluginRoutes(app: FastifyInstance, loaded: LoadedPlug
             method: (Array.isArray(method) ? [...method] : [method]) as HttpMethod[],
             url,
             handler: async (request, reply) => {
+              await guardRepositoryRead(ctx, request);
               await handler(wrapRequest(request, reply), wrapReply(request, reply));
               return reply;
             },
@@ -65,6 +68,11 @@ export async function mountPluginRoutes(app: FastifyInstance, loaded: LoadedPlug
       publicOrigin: (request) => publicBase(unwrap(request).request, ctx.config.public_url),
       isAdmin: (request) => isAdmin(unwrap(request).request, ctx.config.auth.admin_token),
       writable: ctx.config.auth.admin_token !== undefined,
+      authorize: (request, repository, access) => repositoryAccess(ctx, authorizationOf(request), repository, access),
+      async requireAccess(request, repository, access) {
+        enforce(await repositoryAccess(ctx, authorizationOf(request), repository, access), repository, access);
+      },
+      authenticated: (request) => isAuthenticated(accessDeps(ctx), authorizationOf(request)),
     };
     try {
       await loaded.plugin.routes(routeScope, routesCtx);
@@ -73,6 +81,21 @@ export async function mountPluginRoutes(app: FastifyInstance, loaded: LoadedPlug
       throw new AapiError('AAPI_ERR_PLUGIN_FAILED', `${loaded.type}.routes: ${(err as Error).message}`, { cause: err });
     }
   });
+}
+
+/**
+ * A plugin route under the core's repository URLs (puppet's Forge listings) reads a repository
+ * like the core's route does, so it needs the same token when the repository asks for one.
+ */
+async function guardRepositoryRead(ctx: ServerContext, request: FastifyRequest): Promise<void> {
+  if (request.method !== 'GET' && request.method !== 'HEAD') return;
+  const name = repositoryOfUrl(request.raw.url ?? '');
+  if (name !== undefined) await requireRead(ctx, request.headers.authorization, name);
+}
+
+function authorizationOf(request: PluginRequest): string | undefined {
+  const value = request.headers['authorization'];
+  return Array.isArray(value) ? value[0] : value;
 }
 
 /** The engine service of the SDK, over the core's RepositoryService. */

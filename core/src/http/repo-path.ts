@@ -16,7 +16,15 @@ export function splitRepoUrl(rawUrl: string, prefix: string): { repo: string; pa
   const repo = slash < 0 ? rest : rest.slice(0, slash);
   const path = slash < 0 ? '' : rest.slice(slash + 1);
   if (path === '') throw new AapiError('AAPI_ERR_PATH_INVALID', 'a file path is required after the repository name');
-  return { repo: decodeURIComponent(repo), path: normaliseRepoPath(path) };
+  return { repo: decodedName(repo), path: normaliseRepoPath(path) };
+}
+
+function decodedName(repo: string): string {
+  try {
+    return decodeURIComponent(repo);
+  } catch {
+    throw new AapiError('AAPI_ERR_PATH_INVALID', 'the repository name is not valid percent-encoding');
+  }
 }
 
 /** The file name for Content-Disposition: the last path segment, decoded. */

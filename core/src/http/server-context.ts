@@ -4,6 +4,7 @@ import type { Engine, RepoRuntime, RepositoryCatalog, RepositoryService } from '
 import type { MetadataStore } from '../metadata/index.js';
 import type { PluginRegistry } from '../plugins/index.js';
 import type { BlobStore } from '../storage/index.js';
+import type { TokenService } from '../tokens/index.js';
 import type { UpstreamClient } from '../upstream/upstream-client.js';
 import type { Metrics } from './metrics.js';
 import type { PluginLogger } from '@artifactapi/plugin-sdk';
@@ -18,6 +19,8 @@ export interface ServerContext {
   service: RepositoryService;
   /** Repositories created through the management API (and which names the config file declares). */
   catalog: RepositoryCatalog;
+  /** Named access tokens: created through the management API, checked on reads and writes. */
+  tokens: TokenService;
   /** The upstream client: breaker states for /api/v2/health, probes. */
   upstream: UpstreamClient;
   plugins: PluginRegistry;

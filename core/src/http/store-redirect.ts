@@ -13,7 +13,14 @@ export async function redirectToStore(ctx: ServerContext, request: FastifyReques
   const seconds = storage.kind === 's3' ? (storage.redirect_seconds ?? 0) : 0;
   const presign = ctx.backends.blobs.presignedUrl?.bind(ctx.backends.blobs);
   if (seconds <= 0 || !presign || request.method !== 'GET' || served.source !== 'cache' || served.etag === undefined) return false;
-  const url = await presign(served.etag.slice(1, -1), seconds);
+  let url: string;
+  try {
+    url = await presign(served.etag.slice(1, -1), seconds);
+  } catch (err) {
+    // Signing is local and should not fail; if it does, the bytes can still go through the proxy.
+    request.log.warn({ err }, 'could not presign a blob URL; serving the blob through the proxy');
+    return false;
+  }
   served.discard();
   reply.code(307).header('location', url).header('cache-control', 'no-store').header('x-artifact-cache', served.cache).header('x-artifact-source', served.source);
   await reply.send();

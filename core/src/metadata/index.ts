@@ -6,6 +6,8 @@ export type {
   MetadataStore,
   ObjectSort,
   StoredRepository,
+  StoredToken,
+  TokenScope,
   StoreUsage,
 } from './metadata-store.js';
 export { sortValue } from './browse-sql.js';

@@ -72,6 +72,27 @@ export interface StoredRepository {
   updatedAt: number;
 }
 
+/** What a named token may do: `read` (or `write`, which includes read) on the listed repositories, `*` for all. */
+export interface TokenScope {
+  access: 'read' | 'write';
+  repositories: string[];
+}
+
+/** A named access token (DESIGN §10) as stored: never the secret, only its SHA-256. */
+export interface StoredToken {
+  /** Random id, the `{id}` of `DELETE /api/v2/tokens/{id}`. */
+  id: string;
+  name: string;
+  scopes: TokenScope[];
+  /** sha256 hex of the secret. */
+  hash: string;
+  createdAt: number;
+  /** ms since epoch; null = never expires. */
+  expiresAt: number | null;
+  /** ms since epoch, recorded at most once a minute per replica; null before the first use. */
+  lastUsedAt: number | null;
+}
+
 /** Path → blob metadata. Implementations: `sqlite` (embedded default), `postgres`. */
 export interface MetadataStore {
   readonly kind: string;
@@ -105,6 +126,15 @@ export interface MetadataStore {
   replaceRepository(repo: StoredRepository): Promise<boolean>;
   /** Removes a repository; resolves to whether there was one. */
   deleteRepository(name: string): Promise<boolean>;
+  /** Every named token, oldest first. */
+  listTokens(): Promise<StoredToken[]>;
+  /** The token whose secret hashes to `hash`. */
+  getTokenByHash(hash: string): Promise<StoredToken | undefined>;
+  createToken(token: StoredToken): Promise<void>;
+  /** Removes a token; resolves to whether there was one. */
+  deleteToken(id: string): Promise<boolean>;
+  /** Moves a token's last use forward (never back). */
+  touchToken(id: string, at: number): Promise<void>;
   /** Throws when the backend cannot be reached. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -3,7 +3,8 @@ import { AapiError } from '../errors.js';
 import { browseSql, fromBrowseRow, type BrowseRow } from './browse-sql.js';
 import { ENTRY_COLUMNS, fromRow, toParams } from './entry-row.js';
 import type { EntryRow } from './entry-row.js';
-import type { AccessCount, BrowsedEntry, BrowseQuery, CacheEntry, MetadataStore, StoredRepository, StoreUsage } from './metadata-store.js';
+import type { AccessCount, BrowsedEntry, BrowseQuery, CacheEntry, MetadataStore, StoredRepository, StoredToken, StoreUsage } from './metadata-store.js';
+import { fromTokenRow, TOKEN_COLUMNS, tokenParams, type TokenRow } from './token-row.js';
 import { fromRepositoryRow, REPOSITORY_COLUMNS, repositoryParams, type RepositoryRow } from './repository-row.js';
 import { isConnectionLost, unavailable } from './postgres-errors.js';
 import { migratePostgres } from './postgres-migrations.js';
@@ -200,6 +201,29 @@ export class PostgresMetadataStore implements MetadataStore {
   }
 
   /** Also fails while the schema cannot be migrated: the store is not usable then either. */
+  async listTokens(): Promise<StoredToken[]> {
+    const rows = await this.#run('listTokens failed', (db) => db.any<TokenRow>(this.#sql.listTokens));
+    return rows.map(fromTokenRow);
+  }
+
+  async getTokenByHash(hash: string): Promise<StoredToken | undefined> {
+    const row = await this.#run('getTokenByHash failed', (db) => db.oneOrNone<TokenRow>(this.#sql.getTokenByHash, [hash]));
+    return row === null ? undefined : fromTokenRow(row);
+  }
+
+  async createToken(token: StoredToken): Promise<void> {
+    await this.#run('createToken failed', (db) => db.none(this.#sql.createToken, tokenParams(token)), false);
+  }
+
+  async deleteToken(id: string): Promise<boolean> {
+    const count = await this.#run('deleteToken failed', (db) => db.result(this.#sql.deleteToken, [id], (r) => r.rowCount), false);
+    return count > 0;
+  }
+
+  async touchToken(id: string, at: number): Promise<void> {
+    await this.#run('touchToken failed', (db) => db.none(this.#sql.touchToken, [at, id]));
+  }
+
   async ping(): Promise<void> {
     await this.#run('ping failed', (db) => db.one('SELECT 1 AS ok'));
   }
@@ -241,6 +265,7 @@ export class PostgresMetadataStore implements MetadataStore {
 function statements(schema: string) {
   const entries = `${schema}.entries`;
   const repositories = `${schema}.repositories`;
+  const tokens = `${schema}.tokens`;
   const updates = ENTRY_COLUMNS.split(', ')
     .filter((c) => c !== 'repo' && c !== 'path')
     .map((c) => `${c} = EXCLUDED.${c}`)
@@ -258,6 +283,11 @@ function statements(schema: string) {
     createRepository: `INSERT INTO ${repositories} (${REPOSITORY_COLUMNS}) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (name) DO NOTHING`,
     replaceRepository: `UPDATE ${repositories} SET definition = $1, updated_at = $2 WHERE name = $3 AND kind = $4`,
     deleteRepository: `DELETE FROM ${repositories} WHERE name = $1`,
+    listTokens: `SELECT ${TOKEN_COLUMNS} FROM ${tokens} ORDER BY created_at, id`,
+    getTokenByHash: `SELECT ${TOKEN_COLUMNS} FROM ${tokens} WHERE hash = $1`,
+    createToken: `INSERT INTO ${tokens} (${TOKEN_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    deleteToken: `DELETE FROM ${tokens} WHERE id = $1`,
+    touchToken: `UPDATE ${tokens} SET last_used_at = greatest(coalesce(last_used_at, 0), $1) WHERE id = $2`,
     put:
       `INSERT INTO ${entries} (${ENTRY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ` +
       `ON CONFLICT (repo, path) DO UPDATE SET ${updates}`,

@@ -63,6 +63,22 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'tokens',
+    // Named access tokens: only the sha256 of each secret, looked up by it.
+    sql: `
+      CREATE TABLE $(schema:name).tokens (
+        id text PRIMARY KEY,
+        name text NOT NULL,
+        scopes text NOT NULL,
+        hash text NOT NULL UNIQUE,
+        created_at bigint NOT NULL,
+        expires_at bigint,
+        last_used_at bigint
+      );
+    `,
+  },
 ];
 
 /** The newest schema version this build knows. */

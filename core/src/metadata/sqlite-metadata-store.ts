@@ -6,8 +6,9 @@ import { AapiError } from '../errors.js';
 import { browseShape, browseSql, fromBrowseRow, type BrowseRow } from './browse-sql.js';
 import { ENTRY_COLUMNS, fromRow } from './entry-row.js';
 import type { EntryRow } from './entry-row.js';
-import type { AccessCount, BrowsedEntry, BrowseQuery, CacheEntry, MetadataStore, StoredRepository, StoreUsage } from './metadata-store.js';
+import type { AccessCount, BrowsedEntry, BrowseQuery, CacheEntry, MetadataStore, StoredRepository, StoredToken, StoreUsage } from './metadata-store.js';
 import { prefixUpperBound } from './prefix-upper-bound.js';
+import { fromTokenRow, TOKEN_COLUMNS, tokenParams, type TokenRow } from './token-row.js';
 import { fromRepositoryRow, REPOSITORY_COLUMNS, repositoryParams, type RepositoryRow } from './repository-row.js';
 
 /** Options of {@link SqliteMetadataStore}. */
@@ -69,6 +70,22 @@ const MIGRATIONS: readonly Migration[] = [
         definition TEXT NOT NULL,
         created_at INTEGER NOT NULL,
         updated_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
+  {
+    version: 4,
+    name: 'tokens',
+    // Named access tokens: only the sha256 of each secret, looked up by it.
+    sql: `
+      CREATE TABLE tokens (
+        id TEXT NOT NULL PRIMARY KEY,
+        name TEXT NOT NULL,
+        scopes TEXT NOT NULL,
+        hash TEXT NOT NULL UNIQUE,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER,
+        last_used_at INTEGER
       ) WITHOUT ROWID;
     `,
   },
@@ -244,6 +261,28 @@ export class SqliteMetadataStore implements MetadataStore {
 
   async deleteRepository(name: string): Promise<boolean> {
     return this.#run(() => this.#db.prepare('DELETE FROM repositories WHERE name = ?').run(name)).changes > 0;
+  }
+
+  async listTokens(): Promise<StoredToken[]> {
+    const rows = this.#run(() => this.#db.prepare(`SELECT ${TOKEN_COLUMNS} FROM tokens ORDER BY created_at, id`).all()) as unknown as TokenRow[];
+    return rows.map(fromTokenRow);
+  }
+
+  async getTokenByHash(hash: string): Promise<StoredToken | undefined> {
+    const row = this.#run(() => this.#db.prepare(`SELECT ${TOKEN_COLUMNS} FROM tokens WHERE hash = ?`).get(hash)) as TokenRow | undefined;
+    return row && fromTokenRow(row);
+  }
+
+  async createToken(token: StoredToken): Promise<void> {
+    this.#run(() => this.#db.prepare(`INSERT INTO tokens (${TOKEN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)`).run(...tokenParams(token)));
+  }
+
+  async deleteToken(id: string): Promise<boolean> {
+    return this.#run(() => this.#db.prepare('DELETE FROM tokens WHERE id = ?').run(id)).changes > 0;
+  }
+
+  async touchToken(id: string, at: number): Promise<void> {
+    this.#run(() => this.#db.prepare('UPDATE tokens SET last_used_at = max(coalesce(last_used_at, 0), ?) WHERE id = ?').run(at, id));
   }
 
   async ping(): Promise<void> {

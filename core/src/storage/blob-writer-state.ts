@@ -108,6 +108,27 @@ export class BlobWriterState {
 }
 
 /**
+ * The {@link BlobWriter} methods every writer hands to its {@link BlobWriterState}; a subclass sets
+ * `state` in its constructor, once its stream exists.
+ */
+export abstract class StatefulBlobWriter {
+  protected abstract readonly state: BlobWriterState;
+
+  /** Aborts the writer when `signal` fires. */
+  watch(signal: AbortSignal): void {
+    this.state.watch(signal);
+  }
+
+  commit(digest: Sha256Hex): Promise<void> {
+    return this.state.commit(digest);
+  }
+
+  abort(): Promise<void> {
+    return this.state.abort();
+  }
+}
+
+/**
  * Ties a new writer to the `signal` passed to `beginWrite`. A signal that fired while the writer
  * was being set up aborts it at once, and this rejects with the signal's reason.
  */

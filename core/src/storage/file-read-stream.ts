@@ -8,6 +8,13 @@ interface Slot {
   end: number;
 }
 
+/**
+ * What blob stores read per call: 2 MiB reads into buffers reused once the response has sent them
+ * took 64 MiB hits from ~0.35x to ~1.0x nginx; 4 MiB ones were no faster and held more
+ * (bench/README.md, issue 11).
+ */
+export const FILE_READ_CHUNK_BYTES = 2 * 1024 * 1024;
+
 /** Buffers kept per stream: one being read into while the others are on their way to the client. */
 const RING = 3;
 

@@ -8,9 +8,10 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { AapiError } from '../errors.js';
+import { DIGEST, assertDigest, assertRange } from './blob-args.js';
 import type { BlobStat, BlobStore, BlobWriter, ByteRange, Sha256Hex } from './blob-store.js';
-import { BlobWriterState, watchSignal } from './blob-writer-state.js';
-import { FileReadStream } from './file-read-stream.js';
+import { BlobWriterState, StatefulBlobWriter, watchSignal } from './blob-writer-state.js';
+import { FILE_READ_CHUNK_BYTES, FileReadStream } from './file-read-stream.js';
 
 /** Options of {@link FsBlobStore}. */
 export interface FsBlobStoreOptions {
@@ -18,7 +19,6 @@ export interface FsBlobStoreOptions {
   root: string;
 }
 
-const DIGEST = /^[0-9a-f]{64}$/;
 const SHARD = /^[0-9a-f]{2}$/;
 
 /**
@@ -84,11 +84,9 @@ export class FsBlobStore implements BlobStore {
    */
   async read(digest: Sha256Hex, range?: ByteRange): Promise<Readable> {
     const path = this.blobPath(digest);
-    if (range) checkRange(range);
+    if (range) assertRange(range);
     const handle = await open(path, 'r');
-    // 2 MiB reads into buffers reused once the response has sent them: 64 MiB hits went from
-    // ~0.35x to ~1.0x nginx, and 4 MiB ones were no faster and held more (bench/README.md, issue 11).
-    return new FileReadStream(handle, READ_CHUNK_BYTES, range?.start, range?.end);
+    return new FileReadStream(handle, FILE_READ_CHUNK_BYTES, range?.start, range?.end);
   }
 
   async readAll(digest: Sha256Hex): Promise<Buffer> {
@@ -139,9 +137,7 @@ export class FsBlobStore implements BlobStore {
 
   /** Final path of a blob; rejects anything but 64 lower-case hex digits, so no path can escape. */
   blobPath(digest: Sha256Hex): string {
-    if (typeof digest !== 'string' || !DIGEST.test(digest)) {
-      throw new AapiError('AAPI_ERR_REQUEST_INVALID', `not a lower-case hex sha256 digest: ${JSON.stringify(digest)}`);
-    }
+    assertDigest(digest);
     return join(this.#blobDir, digest.slice(0, 2), digest);
   }
 
@@ -161,20 +157,19 @@ export class FsBlobStore implements BlobStore {
   }
 }
 
-const READ_CHUNK_BYTES = 2 * 1024 * 1024;
-
 /** One temporary file being written; see {@link FsBlobStore.beginWrite}. */
-class FsBlobWriter implements BlobWriter {
+class FsBlobWriter extends StatefulBlobWriter implements BlobWriter {
   readonly stream: WriteStream;
   readonly localPath: string;
-  readonly #state: BlobWriterState;
+  protected override readonly state: BlobWriterState;
 
   constructor(store: FsBlobStore, path: string, handle: FileHandle) {
+    super();
     this.localPath = path;
     // autoClose: false keeps the file open after 'finish', so commit can fsync it; destroying
     // the stream is what closes it, on every path.
     this.stream = createWriteStream(path, { fd: handle, autoClose: false });
-    this.#state = new BlobWriterState(this.stream, {
+    this.state = new BlobWriterState(this.stream, {
       checkDigest: (digest) => {
         store.blobPath(digest);
       },
@@ -191,18 +186,6 @@ class FsBlobWriter implements BlobWriter {
     });
   }
 
-  watch(signal: AbortSignal): void {
-    this.#state.watch(signal);
-  }
-
-  commit(digest: Sha256Hex): Promise<void> {
-    return this.#state.commit(digest);
-  }
-
-  abort(): Promise<void> {
-    return this.#state.abort();
-  }
-
   async #closeStream(): Promise<void> {
     if (this.stream.closed) return;
     const closed = once(this.stream, 'close');
@@ -211,12 +194,6 @@ class FsBlobWriter implements BlobWriter {
   }
 }
 
-function checkRange(range: ByteRange): void {
-  const { start, end } = range;
-  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || end < start) {
-    throw new AapiError('AAPI_ERR_RANGE_NOT_SATISFIABLE', `bytes=${start}-${end}`);
-  }
-}
 
 async function exists(path: string): Promise<boolean> {
   try {

@@ -13,6 +13,7 @@ import {
 import type { GetObjectCommandOutput, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { AapiError } from '../errors.js';
+import { DIGEST, assertDigest, assertRange } from './blob-args.js';
 import type { BlobStat, BlobStore, BlobWriter, ByteRange, Sha256Hex } from './blob-store.js';
 import { watchSignal } from './blob-writer-state.js';
 import { S3BlobWriter } from './s3-blob-writer.js';
@@ -35,7 +36,6 @@ export interface S3BlobStoreOptions extends S3ConnectionOptions {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const PING_TIMEOUT_MS = 10_000;
-const DIGEST = /^[0-9a-f]{64}$/;
 
 /**
  * Content-addressed blobs in an S3 bucket (AWS S3, MinIO, Ceph RGW, s3rver).
@@ -180,9 +180,7 @@ export class S3BlobStore implements BlobStore, S3WriterHost {
 
   /** Final key of a blob; rejects anything but 64 lower-case hex digits. */
   blobKey(digest: Sha256Hex): string {
-    if (typeof digest !== 'string' || !DIGEST.test(digest)) {
-      throw new AapiError('AAPI_ERR_REQUEST_INVALID', `not a lower-case hex sha256 digest: ${JSON.stringify(digest)}`);
-    }
+    assertDigest(digest);
     return `${this.prefix}blobs/sha256/${digest.slice(0, 2)}/${digest}`;
   }
 
@@ -216,7 +214,7 @@ export class S3BlobStore implements BlobStore, S3WriterHost {
 
   async #get(digest: Sha256Hex, range?: ByteRange): Promise<GetObjectCommandOutput> {
     const key = this.blobKey(digest);
-    if (range) checkRange(range);
+    if (range) assertRange(range);
     try {
       return await this.client.send(
         new GetObjectCommand({ Bucket: this.bucket, Key: key, ...(range ? { Range: `bytes=${range.start}-${range.end}` } : {}) }),
@@ -279,12 +277,5 @@ export class S3BlobStore implements BlobStore, S3WriterHost {
     } catch (err) {
       throw toStorageError(err, what);
     }
-  }
-}
-
-function checkRange(range: ByteRange): void {
-  const { start, end } = range;
-  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || end < start) {
-    throw new AapiError('AAPI_ERR_RANGE_NOT_SATISFIABLE', `bytes=${start}-${end}`);
   }
 }

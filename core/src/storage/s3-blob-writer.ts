@@ -3,7 +3,7 @@ import type { TransformCallback } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { BlobWriter, Sha256Hex } from './blob-store.js';
-import { BlobWriterState } from './blob-writer-state.js';
+import { BlobWriterState, StatefulBlobWriter } from './blob-writer-state.js';
 import { toStorageError } from './s3-errors.js';
 
 /** What a writer needs from its store. */
@@ -32,18 +32,19 @@ const ABORT_GRACE_MS = 30_000;
  * body of unknown length as a single PUT when it fits in one part and as a multipart upload
  * otherwise; a multipart object does not exist at its key before CompleteMultipartUpload.
  */
-export class S3BlobWriter implements BlobWriter {
+export class S3BlobWriter extends StatefulBlobWriter implements BlobWriter {
   readonly stream: Transform;
   readonly tmpKey: string;
   readonly #host: S3WriterHost;
   readonly #upload: Upload;
   /** Settles when the Upload has stopped, whatever the outcome; never rejects. */
   readonly #uploaded: Promise<void>;
-  readonly #state: BlobWriterState;
+  protected override readonly state: BlobWriterState;
   #uploadError: unknown;
   #size = 0;
 
   constructor(host: S3WriterHost, tmpKey: string) {
+    super();
     this.#host = host;
     this.tmpKey = tmpKey;
     this.stream = new Transform({
@@ -52,7 +53,7 @@ export class S3BlobWriter implements BlobWriter {
         done(null, chunk);
       },
     });
-    this.#state = new BlobWriterState(this.stream, {
+    this.state = new BlobWriterState(this.stream, {
       checkDigest: (digest) => {
         host.blobKey(digest);
       },
@@ -76,22 +77,9 @@ export class S3BlobWriter implements BlobWriter {
       (err: unknown) => {
         this.#uploadError ??= err;
         // Nobody reads the stream any more: fail it, or a writer waiting for 'drain' waits forever.
-        if (this.#state.phase === 'open') this.stream.destroy(toStorageError(err, `upload of ${tmpKey}`));
+        if (this.state.phase === 'open') this.stream.destroy(toStorageError(err, `upload of ${tmpKey}`));
       },
     );
-  }
-
-  /** Aborts the writer when `signal` fires. */
-  watch(signal: AbortSignal): void {
-    this.#state.watch(signal);
-  }
-
-  commit(digest: Sha256Hex): Promise<void> {
-    return this.#state.commit(digest);
-  }
-
-  abort(): Promise<void> {
-    return this.#state.abort();
   }
 
   /**

@@ -25,7 +25,9 @@ export class WorkerPool {
       // Threads start when work arrives: an idle server should not pay a V8 isolate per core.
       minThreads: 0,
       maxThreads: threads,
-      idleTimeout: 30_000,
+      // A thread is a V8 isolate (~20 MiB resident): misses in a burst share it, a server that only
+      // answers hits gives it back soon after (issue 11's memory target is peak RSS under hit load).
+      idleTimeout: 2_000,
     });
   }
 

@@ -258,6 +258,25 @@ export function metadataStoreConformance(test: DeclareTest, name: string, factor
     t.is(await restarted.getRepository('mirror'), undefined);
   });
 
+  it('tokens: create, find by hash, touch (never back), list oldest first, delete; they survive a restart', async (t, fixture) => {
+    const { store } = fixture;
+    const ci = { id: 'id-ci', name: 'ci', scopes: [{ access: 'write' as const, repositories: ['files', 'npm-local'] }], hash: 'c'.repeat(64), createdAt: 2, expiresAt: 4_102_444_800_000, lastUsedAt: null };
+    const reader = { id: 'id-read', name: 'reader', scopes: [{ access: 'read' as const, repositories: ['*'] }], hash: 'd'.repeat(64), createdAt: 1, expiresAt: null, lastUsedAt: null };
+    await store.createToken(ci);
+    await store.createToken(reader);
+    await t.throwsAsync(store.createToken({ ...reader, id: 'id-other' }), undefined, 'a hash is unique');
+    t.deepEqual(await store.getTokenByHash('c'.repeat(64)), ci);
+    t.is(await store.getTokenByHash('e'.repeat(64)), undefined);
+    await store.touchToken('id-ci', 50);
+    await store.touchToken('id-ci', 40);
+    await store.close();
+    const restarted = await fixture.reopen();
+    t.deepEqual(await restarted.listTokens(), [reader, { ...ci, lastUsedAt: 50 }]);
+    t.true(await restarted.deleteToken('id-ci'));
+    t.false(await restarted.deleteToken('id-ci'));
+    t.is(await restarted.getTokenByHash('c'.repeat(64)), undefined);
+  });
+
   it('ping resolves while the backend is reachable', async (t, { store }) => {
     await t.notThrowsAsync(store.ping());
   });

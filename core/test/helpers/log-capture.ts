@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import { flushRequestLines } from '../../src/http/request-log.js';
 import { pino, type Logger } from 'pino';
 
 /** One JSON line a pino logger wrote. */
@@ -27,7 +28,11 @@ export function captureLogs(level = 'info'): CapturedLogs {
   });
   return {
     logger: pino({ level }, sink),
-    lines,
+    // Request lines gather for a few ms before they are written (src/http/request-log.ts).
+    get lines() {
+      flushRequestLines();
+      return lines;
+    },
     warnings: (pattern) => lines.filter((l) => l.level >= 40 && pattern.test(`${l.msg ?? ''} ${JSON.stringify(l.err ?? '')}`)),
   };
 }

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,6 +57,7 @@ export async function startS3rver(options: S3rverOptions = {}): Promise<S3rverIn
   const ownsDirectory = options.directory === undefined;
   const directory = options.directory ?? (await mkdtemp(join(tmpdir(), 'aapi-s3rver-')));
   const bucket = options.bucket ?? 'artifactapi-test';
+  if (!ownsDirectory) await dropTornObjects(directory);
   const child = spawn(process.execPath, ['-e', CHILD, require.resolve('s3rver'), directory, String(options.port ?? 0), bucket], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
@@ -128,4 +129,26 @@ export function s3StorageYaml(
     ...extra,
   };
   return `storage:\n${Object.entries(keys).map(([key, value]) => `  ${key}: ${value}\n`).join('')}`;
+}
+
+const METADATA_SUFFIX = '._S3rver_metadata.json';
+
+/**
+ * Removes the objects a killed s3rver left half-written. s3rver writes an object's bytes and its
+ * metadata file one after the other, so a kill can leave a truncated metadata file, and from then
+ * on every listing (which s3rver also runs for HEAD bucket) fails with a 500. Real S3 commits a
+ * PUT atomically: such an object was never stored.
+ */
+async function dropTornObjects(directory: string): Promise<void> {
+  const entries = await readdir(directory, { recursive: true, withFileTypes: true }).catch(() => []);
+  for (const entry of entries) {
+    if (!entry.isFile() || !entry.name.endsWith(METADATA_SUFFIX)) continue;
+    const metadata = join(entry.parentPath, entry.name);
+    try {
+      JSON.parse(await readFile(metadata, 'utf8'));
+    } catch {
+      const object = `${metadata.slice(0, -METADATA_SUFFIX.length)}._S3rver_object`;
+      await Promise.all([metadata, object, `${object}.md5`].map((file) => rm(file, { force: true })));
+    }
+  }
 }

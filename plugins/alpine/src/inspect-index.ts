@@ -17,7 +17,8 @@ export async function inspectApkIndex(input: { body: Uint8Array; ctx: InspectCon
   for (const record of await readApkIndex(body)) {
     const name = record.P;
     const version = record.V;
-    if (!name || !version) continue;
+    // A slash or backslash (a slash to URL parsers) would put the file outside this folder.
+    if (!name || !version || /[/\\]/.test(name + version)) continue;
     facts[`${dir}${name}-${version}.apk`] = factsOf(record, `${name}-${version}`);
   }
   return facts;

@@ -4,7 +4,7 @@ import { MANIFEST_MAX_BYTES, parseManifest, type Descriptor } from './manifest.j
 import { catalogBody, paginate, parsePageRequest } from './pagination.js';
 import { isDigest } from './reference.js';
 import { referrerDescriptor } from './referrers.js';
-import { requireAdmin } from './registry-auth.js';
+import { requireWrite } from './registry-auth.js';
 import type { V2Route } from './route-path.js';
 
 /**
@@ -63,7 +63,7 @@ export async function localCatalog(ctx: RoutesContext, repository: string, query
  * or MANIFEST_UNKNOWN / BLOB_UNKNOWN.
  */
 export async function localDelete(ctx: RoutesContext, route: Route<'manifest' | 'blob'>, request: PluginRequest, reply: PluginReply): Promise<void> {
-  requireAdmin(ctx, request, `${route.repository}/${route.image}`);
+  await requireWrite(ctx, request, route.repository, `${route.repository}/${route.image}`);
   if (route.kind === 'blob') {
     if (!(await ctx.engine.delete(route.repository, `${route.image}/blobs/${route.digest}`))) throw new RegistryError('BLOB_UNKNOWN', { detail: { digest: route.digest } });
   } else if (route.reference.kind === 'tag') {

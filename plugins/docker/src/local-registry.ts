@@ -5,7 +5,7 @@ import { RegistryError } from './errors.js';
 import { childManifests, MANIFEST_MAX_BYTES, parseManifest, referencedBlobs } from './manifest.js';
 import { digestOf, parseDigest, TAG_PATTERN } from './reference.js';
 import { checkFinalDigest, parseUploadStart, uploadHeaders, type UploadSession } from './upload-session.js';
-import { requireAdmin } from './registry-auth.js';
+import { requireWrite } from './registry-auth.js';
 import type { V2Route } from './route-path.js';
 
 /**
@@ -55,7 +55,7 @@ export async function exists(ctx: RoutesContext, repository: string, path: strin
 
 /** POST `…/blobs/uploads/`: a session (202), a monolithic upload (201) or a mount (201, else 202). */
 export async function startUpload(ctx: RoutesContext, route: Route<'upload-start'>, query: URLSearchParams, request: PluginRequest, reply: PluginReply): Promise<void> {
-  requireAdmin(ctx, request, `${route.repository}/${route.image}`);
+  await requireWrite(ctx, request, route.repository, `${route.repository}/${route.image}`);
   const start = parseUploadStart(query);
   if (start.kind === 'monolithic') {
     const length = header(request, 'content-length');
@@ -66,7 +66,7 @@ export async function startUpload(ctx: RoutesContext, route: Route<'upload-start
     return blobCreated(reply, route, start.digest);
   }
   request.body.resume();
-  if (start.kind === 'mount' && (await mount(ctx, route, start.digest, start.fromRepository, start.fromImage))) {
+  if (start.kind === 'mount' && (await mount(ctx, request, route, start.digest, start.fromRepository, start.fromImage))) {
     return blobCreated(reply, route, start.digest);
   }
   const session = await ctx.uploads.start(route.repository);
@@ -74,11 +74,13 @@ export async function startUpload(ctx: RoutesContext, route: Route<'upload-start
 }
 
 /** Copies a blob another docker repository holds (or finds it already here); false when it cannot. */
-async function mount(ctx: RoutesContext, route: Route<'upload-start'>, digest: string, fromRepository: string, fromImage: string): Promise<boolean> {
+async function mount(ctx: RoutesContext, request: PluginRequest, route: Route<'upload-start'>, digest: string, fromRepository: string, fromImage: string): Promise<boolean> {
   const target = `${route.image}/blobs/${digest}`;
   if (await exists(ctx, route.repository, target)) return true;
   const from = ctx.engine.resolve(fromRepository);
   if (!from || from.package !== 'docker' || from.kind !== 'local' || parseDigest(digest).algorithm !== 'sha256') return false;
+  // A mount reads the other repository: without read access there, the client uploads the bytes itself.
+  if ((await ctx.authorize(request, fromRepository, 'read')) !== 'granted') return false;
   let bytes: Buffer;
   try {
     const served = await ctx.engine.get(fromRepository, `${fromImage}/blobs/${digest}`);
@@ -114,7 +116,7 @@ async function currentSession(ctx: RoutesContext, route: Route<'upload'>): Promi
 
 /** GET (status, 204) · PATCH (chunk, 202) · PUT (close, 201) · DELETE (cancel, 204) of an upload session. */
 export async function continueUpload(ctx: RoutesContext, route: Route<'upload'>, query: URLSearchParams, request: PluginRequest, reply: PluginReply): Promise<void> {
-  requireAdmin(ctx, request, `${route.repository}/${route.image}`);
+  await requireWrite(ctx, request, route.repository, `${route.repository}/${route.image}`);
   if (request.method === 'GET' || request.method === 'HEAD') return empty(reply, 204, uploadHeaders(await currentSession(ctx, route)));
   if (request.method === 'DELETE') {
     if (!(await ctx.uploads.cancel(route.repository, route.session))) throw new RegistryError('BLOB_UPLOAD_UNKNOWN', { detail: { session: route.session } });
@@ -154,7 +156,7 @@ async function readBody(body: Readable, max: number): Promise<Buffer> {
  * repository (MANIFEST_BLOB_UNKNOWN), the bytes are stored exactly, by digest and under the tag.
  */
 export async function putManifest(ctx: RoutesContext, route: Route<'manifest'>, query: URLSearchParams, request: PluginRequest, reply: PluginReply): Promise<void> {
-  requireAdmin(ctx, request, `${route.repository}/${route.image}`);
+  await requireWrite(ctx, request, route.repository, `${route.repository}/${route.image}`);
   // `?tag=a&tag=b` on a PUT by digest (distribution spec main branch) tags it in the same request.
   const tags = route.reference.kind === 'tag' ? [route.reference.tag] : query.getAll('tag');
   const badTag = tags.find((tag) => !TAG_PATTERN.test(tag));

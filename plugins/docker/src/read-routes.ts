@@ -11,6 +11,7 @@ import { contentHeaders } from './registry-headers.js';
 import { refuseQuarantined } from './quarantine.js';
 import { bannedTag } from './repository-path.js';
 import type { V2Route } from './route-path.js';
+import { upstreamJsonObject, upstreamTags } from './upstream-document.js';
 import { canonicalImageName } from './upstream-name.js';
 
 /**
@@ -61,7 +62,7 @@ export async function serveRead(ctx: RoutesContext, repo: RepositoryRef, route: 
   }
   await refuseQuarantined(ctx, answered.member, answered.image, digest);
   let mediaType = bareMediaType(served.contentType);
-  if (!MANIFEST_TYPES.has(mediaType)) mediaType = manifestMediaType(JSON.parse(bytes.toString('utf8')) as Record<string, unknown>, served.contentType);
+  if (!MANIFEST_TYPES.has(mediaType)) mediaType = manifestMediaType(upstreamJsonObject(bytes, 'manifest'), served.contentType);
   negotiateManifest(request.headers.accept, mediaType);
   reply.status(200);
   for (const [name, value] of Object.entries(contentHeaders(digest, mediaType, bytes.byteLength))) reply.header(name, value);
@@ -106,8 +107,7 @@ async function memberTags(ctx: RoutesContext, repo: RepositoryRef, image: string
   const path = `${canonicalImageName(image, repo.baseUrl)}/tags/list`;
   const served = await find(ctx, repo.name, path);
   if (!served) throw new RegistryError('NAME_UNKNOWN', { detail: { path } });
-  const doc = JSON.parse((await ctx.engine.read(served, TAGS_MAX_BYTES)).toString('utf8')) as { tags?: unknown };
-  return (Array.isArray(doc.tags) ? doc.tags : []).filter((t): t is string => typeof t === 'string' && !bannedTag(t, repo.options));
+  return upstreamTags(await ctx.engine.read(served, TAGS_MAX_BYTES)).filter((t) => !bannedTag(t, repo.options));
 }
 
 /** Referrers of a digest: what was pushed (local), the upstream's index, or none when it has no such API (remote); every member's (virtual). */

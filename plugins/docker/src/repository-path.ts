@@ -27,8 +27,26 @@ export function splitRepositoryPath(path: string): RepositoryPath | undefined {
 
 /** `*` matches any run of characters; everything else is literal. */
 function globMatches(pattern: string, value: string): boolean {
-  const source = pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*');
-  return new RegExp(`^${source}$`).test(value);
+  // Greedy with one backtrack point, not a `.*` regex: a long hostile tag against `*a*a*b` would
+  // backtrack for minutes. At most pattern × value steps.
+  let p = 0;
+  let v = 0;
+  let star = -1;
+  let mark = 0;
+  while (v < value.length) {
+    if (p < pattern.length && pattern[p] === '*') {
+      star = p++;
+      mark = v;
+    } else if (p < pattern.length && pattern[p] === value[v]) {
+      p++;
+      v++;
+    } else if (star >= 0) {
+      p = star + 1;
+      v = ++mark;
+    } else return false;
+  }
+  while (pattern[p] === '*') p++;
+  return p === pattern.length;
 }
 
 /** The repository's `ban_tags`: tags refused whatever their digest (globs with `*`). */

@@ -5,7 +5,7 @@ import { parseV2Path, type V2Route } from './route-path.js';
 import { continueUpload, putManifest, startUpload } from './local-registry.js';
 import { localCatalog, localDelete } from './local-listing.js';
 import { serveRead } from './read-routes.js';
-import { issueToken, ping, TOKEN_PATH } from './registry-auth.js';
+import { issueToken, ping, requireRead, TOKEN_PATH } from './registry-auth.js';
 
 /**
  * The registry API at the root `/v2/`: `/v2/{repo}/{image…}/manifests|blobs|tags/list|referrers`,
@@ -13,6 +13,9 @@ import { issueToken, ping, TOKEN_PATH } from './registry-auth.js';
  * uploads, DELETE and `_catalog` on local ones (local-registry.ts, local-listing.ts). Repositories are reached only through
  * `ctx.engine`; every error is in the registry's `{"errors":[…]}` format.
  */
+/** Shared by every request without a query string (most pulls); nothing writes to a request's query. */
+const NO_QUERY: Readonly<URLSearchParams> = new URLSearchParams();
+
 export function mountRegistry(scope: RouteScope, ctx: RoutesContext): void {
   scope.setErrorHandler(async (error, _request, reply) => sendError(reply, asRegistryError(error)));
   const handler = async (request: PluginRequest, reply: PluginReply): Promise<void> => {
@@ -22,7 +25,7 @@ export function mountRegistry(scope: RouteScope, ctx: RoutesContext): void {
     const route = parseV2Path(pathname);
     if (!route) throw new RegistryError('NAME_UNKNOWN', { message: 'no registry endpoint at this path', status: 404 });
     if (route.kind === 'ping') return ping(ctx, request, reply);
-    await serve(ctx, route, new URLSearchParams(query), request, reply);
+    await serve(ctx, route, query === '' ? NO_QUERY : new URLSearchParams(query), request, reply);
   };
   scope.route({ method: ['GET', 'HEAD'], url: '/v2', handler });
   scope.route({ method: ['GET', 'HEAD', 'PUT', 'POST', 'PATCH', 'DELETE'], url: '/v2/*', handler });
@@ -34,6 +37,7 @@ async function serve(ctx: RoutesContext, route: Exclude<V2Route, { kind: 'ping' 
   const repo = ctx.engine.resolve(repository);
   if (!repo || repo.package !== 'docker') throw new RegistryError('NAME_UNKNOWN', { detail: { repository } });
   const read = request.method === 'GET' || request.method === 'HEAD';
+  if (read) await requireRead(ctx, request, repository, 'image' in route ? `${repository}/${route.image}` : repository);
   if (repo.kind === 'local') {
     if (route.kind === 'upload-start') return startUpload(ctx, route, query, request, reply);
     if (route.kind === 'upload') return continueUpload(ctx, route, query, request, reply);

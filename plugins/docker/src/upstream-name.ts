@@ -8,18 +8,28 @@
 /** Hosts that serve Docker Hub's registry API (containerd maps `docker.io` to the first). */
 const DOCKER_HUB_HOSTS = new Set(['registry-1.docker.io', 'docker.io', 'index.docker.io', 'registry.hub.docker.com']);
 
+/** Per base URL: a repository's is asked on every request, and parsing a URL each time showed in profiles. */
+const hubByBaseUrl = new Map<string, boolean>();
+const HUB_CACHE_LIMIT = 1024;
+
 /** True when `baseUrl` is Docker Hub's registry. */
 export function isDockerHub(baseUrl: string): boolean {
-  try {
-    return DOCKER_HUB_HOSTS.has(new URL(baseUrl).hostname.toLowerCase());
-  } catch {
-    return false;
+  let hub = hubByBaseUrl.get(baseUrl);
+  if (hub === undefined) {
+    try {
+      hub = DOCKER_HUB_HOSTS.has(new URL(baseUrl).hostname.toLowerCase());
+    } catch {
+      hub = false;
+    }
+    if (hubByBaseUrl.size >= HUB_CACHE_LIMIT) hubByBaseUrl.clear();
+    hubByBaseUrl.set(baseUrl, hub);
   }
+  return hub;
 }
 
 /** `nginx` → `library/nginx` for Docker Hub; every other name, and every other upstream, unchanged. */
 export function canonicalImageName(image: string, baseUrl: string | undefined): string {
-  if (baseUrl === undefined || !isDockerHub(baseUrl) || image.includes('/')) return image;
+  if (baseUrl === undefined || image.includes('/') || !isDockerHub(baseUrl)) return image;
   return `library/${image}`;
 }
 

@@ -1,9 +1,15 @@
 /**
  * Orders Go module versions (semver with a leading `v`): by major, minor, patch, then a release
  * after its pre-releases, pre-release identifiers compared as semver says. Strings that are not
- * versions sort after all versions, by code unit.
+ * versions sort after all versions, by code unit. Versions semver ranks equal (`v1.0.0+a` and
+ * `v1.0.0+b`, `v01.0.0` and `v1.0.0`) are ordered by code unit too, so a merged list's bytes do
+ * not depend on the members' order.
  */
 export function compareVersions(a: string, b: string): number {
+  return semverOrder(a, b) || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+function semverOrder(a: string, b: string): number {
   const pa = parse(a);
   const pb = parse(b);
   if (!pa || !pb) return pa ? -1 : pb ? 1 : a < b ? -1 : a > b ? 1 : 0;

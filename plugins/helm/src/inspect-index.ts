@@ -14,7 +14,8 @@ export function inspectHelmIndex(input: { body: Uint8Array; ctx: InspectContext 
   const { body, ctx } = input;
   const hosts = chartHosts(ctx.upstreamBase, ctx.options);
   const entries = entriesOf(parseIndex(body).doc) ?? {};
-  const facts: Record<string, ArtifactFacts> = {};
+  // A Map, not `{}`: a chart URL `__proto__` is a path like any other, not the result's prototype.
+  const facts = new Map<string, ArtifactFacts>();
   for (const [chart, value] of Object.entries(entries)) {
     for (const version of versionsOf(value)) {
       const dated: ArtifactFacts = { version: `${stringOr(version.name, chart)}@${stringOr(version.version, '?')}` };
@@ -25,12 +26,12 @@ export function inspectHelmIndex(input: { body: Uint8Array; ctx: InspectContext 
       for (const url of Array.isArray(version.urls) ? version.urls : []) {
         const path = typeof url === 'string' ? proxyPathOf(url, hosts) : undefined;
         if (path === undefined) continue;
-        facts[path] = archive;
-        facts[`${path}.prov`] = dated;
+        facts.set(path, archive);
+        facts.set(`${path}.prov`, dated);
       }
     }
   }
-  return facts;
+  return Object.fromEntries(facts);
 }
 
 function sha256Of(value: unknown): ExpectedDigest | undefined {

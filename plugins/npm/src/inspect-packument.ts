@@ -1,7 +1,7 @@
 import type { ArtifactFacts, InspectContext } from '@artifactapi/plugin-sdk';
 import { distDigests } from './digests.js';
 import { tarballFileName, tarballPath } from './names.js';
-import { packageName, parsePackument, versionEntries } from './packument.js';
+import { packageName, parsePackument, publishedStamp, versionEntries } from './packument.js';
 
 /**
  * Worker-pool task: the facts a full packument states about each version's tarball, keyed by
@@ -15,8 +15,8 @@ export function inspectPackument(input: { body: Uint8Array; ctx: InspectContext 
   for (const [version, manifest] of versionEntries(doc)) {
     const path = tarballPath(name, tarballFileName(name, version, manifest.dist?.tarball));
     const fact: ArtifactFacts = { version: `${name}@${version}`, digests: distDigests(manifest.dist) };
-    const published = doc.time?.[version];
-    if (typeof published === 'string') fact.publishedAt = published;
+    const published = publishedStamp(doc, version);
+    if (published !== undefined) fact.publishedAt = published;
     facts[path] = fact;
   }
   return facts;

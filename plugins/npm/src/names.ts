@@ -55,7 +55,11 @@ export function tarballFileName(name: string, version: string, tarball: unknown)
   if (typeof tarball === 'string' && tarball.length > 0) {
     const bare = tarball.replace(/[?#].*$/, '');
     const file = bare.slice(bare.lastIndexOf('/') + 1);
-    if (file !== '') return file;
+    if (PLAIN_FILE.test(file) && file !== '.' && file !== '..') return file;
   }
-  return `${name.slice(name.indexOf('/') + 1)}-${version}.tgz`;
+  // The version is the upstream's word: encoded, so `../..` or `\..` cannot climb out of `<name>/-/`.
+  return `${name.slice(name.indexOf('/') + 1)}-${encodeURIComponent(version)}.tgz`;
 }
+
+/** One path segment that a URL parser reads as it is: no backslash (a slash to WHATWG URLs), no escape that could spell a dot. */
+const PLAIN_FILE = /^[^/\\%]+$/;

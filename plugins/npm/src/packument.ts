@@ -38,10 +38,21 @@ export function versionEntries(doc: Packument): [string, VersionManifest][] {
   return Object.entries(versions).filter((e): e is [string, VersionManifest] => typeof e[1] === 'object' && e[1] !== null);
 }
 
+/** A JSON object (not an array, not null): what `versions`, `time` and `dist-tags` must be to be read at all. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** `time[version]` as written, when `time` is an object and the entry a string. */
+export function publishedStamp(doc: Packument, version: string): string | undefined {
+  const stamp = isRecord(doc.time) && Object.hasOwn(doc.time, version) ? doc.time[version] : undefined;
+  return typeof stamp === 'string' ? stamp : undefined;
+}
+
 /** `time[version]` in ms since epoch, or undefined when missing or unparsable. */
 export function publishedAt(doc: Packument, version: string): number | undefined {
-  const stamp = doc.time?.[version];
-  if (typeof stamp !== 'string') return undefined;
+  const stamp = publishedStamp(doc, version);
+  if (stamp === undefined) return undefined;
   const ms = Date.parse(stamp);
   return Number.isNaN(ms) ? undefined : ms;
 }

@@ -1,4 +1,4 @@
-import { publishedAt, type Packument } from './packument.js';
+import { isRecord, publishedAt, type Packument } from './packument.js';
 
 const PRERELEASE = /^\d+\.\d+\.\d+-/;
 
@@ -9,7 +9,8 @@ const PRERELEASE = /^\d+\.\d+\.\d+-/;
  * a `time` entry stay: there is nothing to judge them by.
  */
 export function applyQuarantine(doc: Packument, cutoff: number): void {
-  const versions = doc.versions ?? {};
+  // A `versions`, `time` or `dist-tags` that is not an object has nothing to remove or move.
+  const versions = isRecord(doc.versions) ? doc.versions : {};
   const removed = new Set<string>();
   for (const version of Object.keys(versions)) {
     const at = publishedAt(doc, version);
@@ -18,10 +19,10 @@ export function applyQuarantine(doc: Packument, cutoff: number): void {
   if (removed.size === 0) return;
   for (const version of removed) {
     delete versions[version];
-    if (doc.time) delete doc.time[version];
+    if (isRecord(doc.time)) delete doc.time[version];
   }
   const tags = doc['dist-tags'];
-  if (!tags) return;
+  if (!isRecord(tags)) return;
   for (const [tag, version] of Object.entries(tags)) {
     if (removed.has(version)) delete tags[tag];
   }

@@ -36,6 +36,8 @@ function tarballPath(fileUri: unknown, base: string): string | undefined {
 
 function clean(path: string): string | undefined {
   const bare = path.split(/[?#]/, 1)[0] ?? '';
+  // A path that climbs (`..`, or a backslash, a slash to URL parsers) names no file below v3/files/.
+  if (bare.includes('\\') || bare.split('/').some((s) => s === '..' || s === '.')) return undefined;
   return bare.startsWith('v3/files/') ? bare : undefined;
 }
 

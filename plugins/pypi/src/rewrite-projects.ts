@@ -10,7 +10,7 @@ const encoder = new TextEncoder();
 function projectNames(text: string): string[] {
   if (!looksLikeJson(text)) return scanHtml(text).anchors.map((a) => a.text).filter((name) => name !== '');
   const doc = parseJsonDocument(text, 'PEP 691 project list') as { projects?: unknown };
-  if (!Array.isArray(doc.projects)) throw new Error('not a PEP 691 project list: no projects array');
+  if (!Array.isArray(doc.projects)) throw new SyntaxError('not a PEP 691 project list: no projects array');
   return doc.projects.flatMap((p: unknown) => (typeof p === 'object' && p !== null && typeof (p as { name?: unknown }).name === 'string' ? [(p as { name: string }).name] : []));
 }
 

@@ -30,7 +30,8 @@ export async function inspectPrimary(input: { body: Uint8Array; ctx: InspectCont
   const { body, ctx } = input;
   const root = rootOfIndex(ctx.path);
   const upstreamBase = `${ctx.upstreamBase.replace(/\/+$/, '')}/`;
-  const facts: Record<string, ArtifactFacts> = {};
+  // A Map, not `{}`: an href `__proto__` is a path like any other, not the result's prototype.
+  const facts = new Map<string, ArtifactFacts>();
   let current: PackageEntry | undefined;
   const reader = new XmlReader({
     open(tag, depth) {
@@ -56,14 +57,14 @@ export async function inspectPrimary(input: { body: Uint8Array; ctx: InspectCont
       else if (depth === 3 && name === 'checksum') current.digest = digestOf(current.checksumType, text);
       else if (depth === 2 && name === 'package') {
         const path = current.href === undefined ? undefined : repositoryPath(current.href, current.base, root, upstreamBase);
-        if (path !== undefined) facts[path] = factsOf(current);
+        if (path !== undefined) facts.set(path, factsOf(current));
         current = undefined;
       }
     },
   });
   for await (const text of decompressedText(body, ctx.path)) reader.write(text);
   reader.end();
-  return facts;
+  return Object.fromEntries(facts);
 }
 
 function factsOf(entry: PackageEntry): ArtifactFacts {

@@ -40,22 +40,23 @@ export function inspectRepomd(input: { body: Uint8Array; ctx: InspectContext }):
   reader.write(new TextDecoder('utf-8').decode(body));
   reader.end();
 
-  const facts: Record<string, ArtifactFacts> = {};
+  // A Map, not `{}`: an href `__proto__` is a path like any other, not the result's prototype.
+  const facts = new Map<string, ArtifactFacts>();
   for (const entry of entries) {
     if (!entry.href || !isRelative(entry.href)) continue;
     const digest = entry.checksum === undefined ? undefined : digestOf(entry.checksumType, entry.checksum);
-    facts[`${root}${entry.href}`] = {
+    facts.set(`${root}${entry.href}`, {
       ...(digest ? { digests: [digest] } : {}),
       role: entry.type,
       ...(isRequired(entry.type, policy) ? { required: true } : {}),
-    };
+    });
   }
-  return facts;
+  return Object.fromEntries(facts);
 }
 
-/** A location inside the repository: no scheme, no absolute path, no `..`. */
+/** A location inside the repository: no scheme, no absolute path, no `..`, no backslash (a slash to URL parsers). */
 export function isRelative(href: string): boolean {
-  return !/^[a-z][a-z0-9+.-]*:/i.test(href) && !href.startsWith('/') && !href.split('/').includes('..');
+  return !/^[a-z][a-z0-9+.-]*:/i.test(href) && !href.startsWith('/') && !href.includes('\\') && !href.split('/').includes('..');
 }
 
 /** `xml`: what dnf and yum read by default (not the sqlite `_db` or zchunk `_zck` variants). */

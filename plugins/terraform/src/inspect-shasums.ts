@@ -15,7 +15,8 @@ export function inspectShasums(input: { body: Uint8Array; ctx: InspectContext })
   const { dir } = splitFile(input.ctx.path);
   const facts: Record<string, ArtifactFacts> = {};
   for (const [file, hex] of parseShasums(input.body)) {
-    if (file.includes('/')) continue;
+    // Only one plain file name is a file of this folder (a backslash is a slash to URL parsers).
+    if (/[/\\]/.test(file) || file === '.' || file === '..') continue;
     const archive = parseArchiveName(file);
     facts[dir + file] = {
       digests: [{ algorithm: 'sha256', hex }],

@@ -70,6 +70,7 @@ export function mountTerraform(scope: RouteScope, ctx: RoutesContext): void {
       const name = request.params.repo ?? '';
       const repo = ctx.engine.resolve(name);
       if (!repo || repo.package !== 'terraform' || repo.kind !== 'local') throw notFound(`no local terraform repository named ${name}`);
+      await ctx.requireAccess(request, name, 'read');
       const at = parseRegistryPath(`v1/providers/${request.params['*'] ?? ''}`.split('?', 1)[0]!);
       if (!at) throw notFound(`not a provider registry path: ${request.url}`);
       await serveLocal(repo, at, { publicBase: publicBase(request, name), registryBase: registryBase(request, name) }, request, reply);

@@ -68,6 +68,7 @@ export const virtualSchema: Schema = {
     name: { type: 'string' },
     package: { type: 'string' },
     members: { type: 'array', items: { type: 'string' } },
+    auth: (config.virtual['properties'] as Schema)['auth'],
     source: { enum: ['config', 'api'] },
   },
 };

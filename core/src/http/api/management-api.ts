@@ -13,6 +13,7 @@ import { ReplicaEvents } from './replica-events.js';
 import { ReplicaStats } from './replica-stats.js';
 import { seedRoutes } from './seed-routes.js';
 import { statusRoutes } from './status-routes.js';
+import { tokenRoutes } from './token-routes.js';
 
 export const API_PREFIX = '/api/v2';
 
@@ -54,6 +55,7 @@ export async function managementApi(scope: FastifyInstance, ctx: ServerContext):
       await api.register(async (s) => objectRoutes(s, ctx));
       await api.register(async (s) => statusRoutes(s, ctx, replicas));
       await api.register(async (s) => eventRoutes(s, ctx));
+      await api.register(async (s) => tokenRoutes(s, ctx));
       api.get('/jobs/:id', {
         schema: {
           tags: ['jobs'],

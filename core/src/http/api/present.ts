@@ -21,6 +21,7 @@ export function presentRemote(config: RepoConfig, source: Source): Record<string
     cache: config.cache,
     stale_if_error: config.stale_if_error,
     quarantine_days: config.quarantine_days,
+    auth: config.auth,
   });
   if (config.username !== undefined) block['username'] = config.username;
   if (config.password !== undefined) block['password'] = HIDDEN;
@@ -32,7 +33,7 @@ export function presentRemote(config: RepoConfig, source: Source): Record<string
 }
 
 export function presentVirtual(virtual: VirtualConfig, source: Source): Record<string, unknown> {
-  return { name: virtual.name, package: virtual.package, members: virtual.members, source };
+  return { name: virtual.name, package: virtual.package, members: virtual.members, auth: virtual.auth, source };
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AapiError } from '../../errors.js';
-import { requireAdmin } from '../auth.js';
+import { requireWrite } from '../auth.js';
+import { accessDeps, requireRead } from '../repository-access.js';
 import { requestView } from '../public-base.js';
 import { fileNameOf, REPOSITORY_PREFIX as PREFIX, splitRepoUrl } from '../repo-path.js';
 import { sendServed } from '../send-served.js';
@@ -26,6 +27,7 @@ export async function repositoryRoutes(app: FastifyInstance, ctx: ServerContext)
     const found = ctx.service.resolve(name);
     // Virtual repositories have their own URL space.
     if (!found || found.kind === 'virtual') throw new AapiError('AAPI_ERR_REPO_NOT_FOUND', name);
+    await requireRead(ctx, request.headers.authorization, name);
     const served = await ctx.service.get(found, path, requestView(request, ctx.config, `${PREFIX}${name}`));
     return sendServed(request, reply, served, fileNameOf(path));
   };
@@ -45,7 +47,7 @@ export async function repositoryRoutes(app: FastifyInstance, ctx: ServerContext)
   app.put(`${PREFIX}*`, async (request, reply) => {
     const { name, path } = target(request);
     ctx.service.local(name, 'PUT');
-    requireAdmin(request, ctx.config.auth.admin_token);
+    await requireWrite(request, accessDeps(ctx), name);
     const sha256 = header(request, 'x-checksum-sha256');
     if (sha256 !== undefined && !SHA256_HEX.test(sha256)) {
       throw new AapiError('AAPI_ERR_REQUEST_INVALID', 'X-Checksum-Sha256 must be 64 hex digits');
@@ -62,7 +64,7 @@ export async function repositoryRoutes(app: FastifyInstance, ctx: ServerContext)
   app.delete(`${PREFIX}*`, async (request, reply) => {
     const { name, path } = target(request);
     ctx.service.local(name, 'DELETE');
-    requireAdmin(request, ctx.config.auth.admin_token);
+    await requireWrite(request, accessDeps(ctx), name);
     if (!(await ctx.service.delete(name, path))) throw new AapiError('AAPI_ERR_NOT_FOUND', `${name}/${path}`);
     return reply.code(204).send();
   });
