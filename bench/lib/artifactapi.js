@@ -44,11 +44,13 @@ function configYaml(originPort, npmOriginPort, backends) {
 
 /**
  * Starts ArtifactAPI in front of `originPort` (and an npm remote "npm" on `npmOriginPort`); returns
- * { name, port, base, npmBase, pid, stop() }. With
+ * { name, port, base, npmBase, pid, dir, stop() }. `cli` runs another build's artifactapi.js,
+ * `execArgv` are node options for it (e.g. `--cpu-prof`), `data` a data directory to reuse (the caller
+ * removes it). With
  * `distributed`, rejects with BackendUnavailable when PostgreSQL or Redis is down.
  */
-export async function startArtifactApi({ originPort, npmOriginPort, distributed = false }) {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npx tsc -b\` first`);
+export async function startArtifactApi({ originPort, npmOriginPort, distributed = false, cli = CLI, execArgv = [], data }) {
+  if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`npx tsc -b\` first`);
   const name = distributed ? 'artifactapi-distributed' : 'artifactapi';
   const backends = distributed ? await startDistributedBackends() : undefined;
   let dir;
@@ -62,7 +64,7 @@ export async function startArtifactApi({ originPort, npmOriginPort, distributed 
     const logFd = openSync(join(dir, 'server.log'), 'a');
     try {
       child = track(
-        spawn(process.execPath, [CLI, 'serve', '--config', configFile, '--listen', `127.0.0.1:${port}`, '--data', join(dir, 'data')], {
+        spawn(process.execPath, [...execArgv, cli, 'serve', '--config', configFile, '--listen', `127.0.0.1:${port}`, '--data', data ?? join(dir, 'data')], {
           stdio: ['ignore', logFd, 'inherit'],
           env: childEnv(),
         }),
@@ -77,6 +79,7 @@ export async function startArtifactApi({ originPort, npmOriginPort, distributed 
       base: `http://127.0.0.1:${port}/api/v1/remote/origin`,
       npmBase: `http://127.0.0.1:${port}/api/v1/remote/npm`,
       pid: child.pid,
+      dir,
       async stop() {
         await stop(child);
         rmSync(dir, { recursive: true, force: true });

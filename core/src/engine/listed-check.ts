@@ -61,7 +61,7 @@ export function allWritten(body: GrowingBody, size: number, stream: Writable): P
       if (err) reject(err);
       else resolve();
     };
-    const off = body.onChange(() => {
+    const off = body.onWritten(() => {
       if (body.bytesWritten >= size) done();
     });
     stream.once('error', done);

@@ -45,15 +45,22 @@ export class SingleFlight {
   }
 
   private async fly(flight: Flight, repo: RepoRuntime, path: string, key: string, verdict: Classification, stale: CacheEntry | undefined): Promise<void> {
-    const missing = stale ? undefined : await this.lock.missingStatus(key);
-    if (missing !== undefined) throw upstreamMissing(missing, `${repo.name}/${path}`);
     // Bytes several repositories share by digest take one lock, so only one of them fetches; the
     // others wait (in this process too) and then reuse what it stored.
     const digest = sharedDigest(verdict, stale);
     const lockKey = digest === undefined ? key : `digest:${digest}`;
+    // The remembered-404 check and the first lock attempt go to the coordinator together: with
+    // Redis, one round trip less in front of a cold miss's first byte.
+    const firstTry = this.lock.tryLock(lockKey);
+    const missing = stale ? undefined : await this.lock.missingStatus(key);
+    if (missing !== undefined) {
+      const got = await firstTry;
+      if (typeof got === 'object') await got.release().catch((err: unknown) => this.log.warn({ err, key }, 'releasing a fetch lock failed'));
+      throw upstreamMissing(missing, `${repo.name}/${path}`);
+    }
     let held: HeldLock | undefined;
     for (let attempt = 0; ; attempt++) {
-      const got = await this.lock.tryLock(lockKey);
+      const got = attempt === 0 ? await firstTry : await this.lock.tryLock(lockKey);
       if (got === 'unavailable') break;
       if (got !== 'busy') {
         held = got;

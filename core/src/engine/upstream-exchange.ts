@@ -10,7 +10,7 @@ import { HotCache } from './hot-cache.js';
 import type { RepoRuntime } from './repo-runtime.js';
 import { servedContentType } from './content-type.js';
 import { etagOf } from './served.js';
-import { storeDownload } from './upstream-fetch.js';
+import { discardSink, openSink, storeDownload, type DownloadSink } from './upstream-fetch.js';
 import type { UpstreamTokens } from './upstream-tokens.js';
 import type { WorkerPool } from '../workers/index.js';
 
@@ -41,8 +41,29 @@ export class UpstreamExchange {
   constructor(private readonly deps: UpstreamExchangeDeps) {}
 
   readonly run = async (flight: Flight, repo: RepoRuntime, path: string, verdict: Classification, stale: CacheEntry | undefined): Promise<void> => {
-    const { deps } = this;
     if (!stale && (await this.reuseStored(flight, repo, path, verdict))) return;
+    // A cold miss is nearly always a body to store: its file opens while the upstream answers, so
+    // opening it (a temporary object on S3) is not in front of the first byte.
+    const sink = stale ? undefined : openSink(this.deps);
+    sink?.catch(() => {}); // storeDownload reports it
+    const handed = { sink };
+    try {
+      await this.exchange(flight, repo, path, verdict, stale, handed);
+    } finally {
+      if (handed.sink) void handed.sink.then(discardSink, () => {});
+    }
+  };
+
+  /** `run` once the stored bytes are ruled out; takes `handed.sink` over when it stores a body. */
+  private async exchange(
+    flight: Flight,
+    repo: RepoRuntime,
+    path: string,
+    verdict: Classification,
+    stale: CacheEntry | undefined,
+    handed: { sink: Promise<DownloadSink> | undefined },
+  ): Promise<void> {
+    const { deps } = this;
     const url = repo.upstreamUrl(path);
     const headers: Record<string, string> = { ...repo.upstreamHeaders(path), 'accept-encoding': 'identity' };
     if (stale && repo.config.check_mutable_updates && verdict.revalidate?.method === 'HEAD') {
@@ -76,9 +97,11 @@ export class UpstreamExchange {
       }
       throw new AapiError('AAPI_ERR_UPSTREAM_FAILED', `upstream answered ${status} for ${repo.name}/${path}`, { upstreamStatus: status });
     }
-    if (verdict.snapshot) return this.storeSnapshot(flight, repo, path, verdict, res, stale);
-    await this.store(flight, repo, path, verdict, res, url);
-  };
+    const sink = handed.sink;
+    handed.sink = undefined;
+    if (verdict.snapshot) return this.storeSnapshot(flight, repo, path, verdict, res, stale, sink);
+    await this.store(flight, repo, path, verdict, res, url, sink);
+  }
 
   /**
    * `sharedByDigest`: bytes the path's sha256 names that are already stored (for any repository)
@@ -174,9 +197,18 @@ export class UpstreamExchange {
     return retried;
   }
 
-  private async store(flight: Flight, repo: RepoRuntime, path: string, verdict: Classification, res: UpstreamResponse, url: string): Promise<void> {
+  private async store(
+    flight: Flight,
+    repo: RepoRuntime,
+    path: string,
+    verdict: Classification,
+    res: UpstreamResponse,
+    url: string,
+    sink: Promise<DownloadSink> | undefined,
+  ): Promise<void> {
     const { deps } = this;
     const download = await storeDownload(deps, repo, path, verdict, res, {
+      sink,
       // Bytes already verified are still worth serving when the entry cannot be recorded.
       publish: (entry) => deps.entries.record(entry).catch((err: unknown) => deps.log.warn({ err, repo: repo.name, path }, 'download served but not recorded')),
       maxBytes: repo.config.max_body_size ?? deps.limits?.maxBodySize ?? 0,
@@ -212,13 +244,22 @@ export class UpstreamExchange {
    * when the upstream cannot deliver its files the previous one simply stays. Without one, clients
    * wait for the new copy, or get its AAPI_ERR_SNAPSHOT_INCOMPLETE.
    */
-  private async storeSnapshot(flight: Flight, repo: RepoRuntime, path: string, verdict: Classification, res: UpstreamResponse, stale: CacheEntry | undefined): Promise<void> {
+  private async storeSnapshot(
+    flight: Flight,
+    repo: RepoRuntime,
+    path: string,
+    verdict: Classification,
+    res: UpstreamResponse,
+    stale: CacheEntry | undefined,
+    sink: Promise<DownloadSink> | undefined,
+  ): Promise<void> {
     const { deps } = this;
     // First, so the refreshed expiry of the previous copy never overwrites the new one's entry.
     if (stale) flight.resolve(await this.staleOutcome(repo, stale, res.status));
     let entry: CacheEntry;
     try {
       const download = await storeDownload(deps, repo, path, verdict, res, {
+        sink,
         publish: async (stored) => {
           await deps.completeSnapshot(repo, path, verdict, stored);
           await deps.entries.record(stored).catch((err: unknown) => deps.log.warn({ err, repo: repo.name, path }, 'snapshot served but not recorded'));
