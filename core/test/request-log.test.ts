@@ -1,3 +1,6 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import test from 'ava';
 import { pino, type Logger } from 'pino';
@@ -73,4 +76,25 @@ test.serial('a logger with a mixin or a log formatter gets pino’s own line, an
   t.is(quiet.text(), '');
   // Counted in the metrics whether or not a line is written.
   t.is(metrics.artifactTotals().get('npm')?.hits, 3);
+});
+
+test.serial('to a file descriptor (pino’s destination), lines arrive whole and in order, beyond the gathering buffer and in UTF-8', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'aapi-request-log-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const file = join(dir, 'log.jsonl');
+  const destination = pino.destination({ dest: file, sync: true });
+  const logger = pino({ level: 'info' }, destination);
+  const log = new RequestLog(new Metrics());
+  // ~400 bytes a line: 2,000 lines pass the 64 KiB gathering buffer several times.
+  for (let i = 0; i < 2000; i++) {
+    log.record(logger as unknown as FastifyBaseLogger, { ...LINE, url: `/api/v1/remote/files/ünïcödé/${i}/${'x'.repeat(200)}`, reqId: `hot-${i}` }, ARTIFACT);
+  }
+  flushRequestLines();
+  const lines = (await readFile(file, 'utf8')).trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  t.is(lines.length, 2000);
+  t.deepEqual(
+    lines.map((l) => l.reqId),
+    Array.from({ length: 2000 }, (_, i) => `hot-${i}`),
+  );
+  t.true(String(lines[1999]!.url).startsWith('/api/v1/remote/files/ünïcödé/1999/'));
 });

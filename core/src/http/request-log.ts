@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
+import { writeSync } from 'node:fs';
 import { pino } from 'pino';
 import type { Metrics } from './metrics.js';
 import type { ArtifactLogFields } from './request-context.js';
@@ -70,23 +71,37 @@ export class RequestLog {
 
 /** How long request lines may wait to be written together. */
 const GATHER_MS = 25;
+/** Bytes of lines gathered before they are written without waiting for the timer. */
+const GATHER_BYTES = 64 * 1024;
+/** Lines a destination refuses for now (a full pipe) wait up to this much, then are dropped. */
+const BACKLOG_LIMIT = 4 * 1024 * 1024;
 
 /**
- * Request lines go to the destination together, at most one write per GATHER_MS: each write to
- * pino's destination rescans its pending buffer and costs an fs.write through libuv's thread pool,
- * which at one write per request was a tenth of a cached packument's time (bench/README.md, issue
- * 11). Other log lines do not wait, so a request line may follow a later warning by that much.
+ * Request lines go out together, at most one write per GATHER_MS. Lines are copied into a buffer
+ * as they come, outside V8's heap: a string of lines held for the gathering time outlived the
+ * young generation and made old-generation garbage (bench/README.md, issue 11). A destination
+ * with a file descriptor (pino's, writing to stdout or a file) gets them with one write(2) from
+ * this thread; a full non-blocking pipe keeps them for the next round, up to BACKLOG_LIMIT.
+ * Other destinations (a test's stream) get them as text. Other log lines do not wait, so a
+ * request line may follow a later warning by that much.
  */
 class LineBatch {
-  #pending = '';
+  #buffer: Buffer = Buffer.allocUnsafe(GATHER_BYTES);
+  #used = 0;
+  #text = '';
   #target: Destination | undefined;
   #timer: NodeJS.Timeout | undefined;
+  #dropped = 0;
   readonly flush = (): void => {
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    const lines = this.#pending;
-    this.#pending = '';
-    if (lines !== '') this.#target?.write(lines);
+    const target = this.#target;
+    if (this.#text !== '') {
+      const text = this.#text;
+      this.#text = '';
+      target?.write(text);
+    }
+    if (this.#used > 0 && target) this.#writeBuffered(target);
   };
 
   constructor() {
@@ -107,8 +122,52 @@ class LineBatch {
       this.#target = target;
     }
     if (this.#timer === undefined) this.#timer = setTimeout(this.flush, GATHER_MS).unref();
-    this.#pending += line;
+    if (fdOf(target) === undefined) {
+      this.#text += line;
+      return;
+    }
+    // A UTF-16 code unit takes at most 3 bytes in UTF-8.
+    if (this.#used + line.length * 3 > this.#buffer.length) {
+      this.flush();
+      if (line.length * 3 > this.#buffer.length - this.#used) this.#buffer = grown(this.#buffer, this.#used + line.length * 3);
+    }
+    this.#used += this.#buffer.write(line, this.#used, 'utf8');
   }
+
+  #writeBuffered(target: Destination): void {
+    const fd = fdOf(target)!;
+    let written = 0;
+    try {
+      while (written < this.#used) written += writeSync(fd, this.#buffer, written, this.#used - written);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') written = this.#used;
+    }
+    const left = this.#used - written;
+    if (left > BACKLOG_LIMIT) {
+      this.#dropped++;
+      this.#used = 0;
+      return;
+    }
+    this.#buffer.copy(this.#buffer, 0, written, this.#used);
+    this.#used = left;
+    if (left > 0 && this.#timer === undefined) this.#timer = setTimeout(this.flush, GATHER_MS).unref();
+  }
+
+  /** Batches given up on because the destination stayed full. */
+  get dropped(): number {
+    return this.#dropped;
+  }
+}
+
+function fdOf(target: Destination): number | undefined {
+  const fd = (target as { fd?: unknown }).fd;
+  return typeof fd === 'number' && fd >= 0 ? fd : undefined;
+}
+
+function grown(buffer: Buffer, atLeast: number): Buffer {
+  const larger = Buffer.allocUnsafe(Math.max(atLeast, buffer.length * 2));
+  buffer.copy(larger);
+  return larger;
 }
 
 const batch = new LineBatch();
