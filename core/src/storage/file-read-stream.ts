@@ -9,11 +9,12 @@ interface Slot {
 }
 
 /**
- * What blob stores read per call: 2 MiB reads into buffers reused once the response has sent them
- * took 64 MiB hits from ~0.35x to ~1.0x nginx; 4 MiB ones were no faster and held more
- * (bench/README.md, issue 11).
+ * What blob stores read per call, into buffers reused once the response has sent them. Reuse is
+ * what took 64 MiB hits from ~0.35x to over 1.0x nginx; with it, 512 KiB reads were as fast as
+ * 2 MiB ones for 64 MiB hits and faster for 8 MiB ones, and held 50 MiB less at 4 to 8
+ * connections (bench/README.md, issue 11).
  */
-export const FILE_READ_CHUNK_BYTES = 2 * 1024 * 1024;
+export const FILE_READ_CHUNK_BYTES = 512 * 1024;
 
 /** Buffers kept per stream: one being read into while the others are on their way to the client. */
 const RING = 3;
