@@ -213,8 +213,17 @@ async function copyBody(
       sha256.update(chunk);
       extra?.update(chunk);
       // The chunk that completes a declared length is checked before clients get it: a body that
-      // arrives in one chunk and fails is then a clean error response, not a cut one.
-      if (size === declared) check((result = digests()));
+      // arrives in one chunk and fails is then a clean error response, not a cut one. The source
+      // is not destroyed for it: it is ending anyway, and when it is a client's upload its
+      // connection must stay open for that error response.
+      if (size === declared) {
+        try {
+          check((result = digests()));
+        } catch (err) {
+          failure ??= err as Error;
+          return;
+        }
+      }
       body.receive(chunk);
       const n = chunk.byteLength;
       let full = false;
