@@ -9,11 +9,13 @@ async function commandLine(pid: number): Promise<string[]> {
   return (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0').filter(Boolean);
 }
 
-test('serve runs with --max-semi-space-size=8 in the same process, and answers', async (t) => {
+test('serve runs with --max-semi-space-size=8 and two malloc arenas in the same process, and answers', async (t) => {
   const proc = await startServe(t);
   const args = await commandLine(proc.child.pid!);
   t.true(args.includes('--max-semi-space-size=8'), args.join(' '));
   t.is(args.filter((a) => a.startsWith('--max-semi-space-size')).length, 1);
+  const environment = (await readFile(`/proc/${proc.child.pid!}/environ`, 'utf8')).split('\0');
+  t.true(environment.includes('MALLOC_ARENA_MAX=2'));
   t.is((await fetch(`${proc.url}/health`)).status, 200);
   t.is((await proc.stop('SIGTERM')).code, 0);
 });
