@@ -128,3 +128,23 @@ test('RecentChunks holds at most its maximum for a reader that falls behind', (t
   recent.trim(20, 0);
   t.is(recent.start, 8, 'the newest 10 bytes or more stay');
 });
+
+test('started() waits for the first bytes in the file, and rejects when the body fails first', async (t) => {
+  const ok = await growingFile(t, 8 * KiB);
+  let started = false;
+  const waiting = ok.body.started().then(() => (started = true));
+  ok.body.receive(randomBytes(4 * KiB)); // in memory only: a response must not start on it
+  await new Promise((resolve) => setImmediate(resolve));
+  t.false(started);
+  await ok.feed(randomBytes(4 * KiB));
+  await waiting;
+  t.true(started);
+  await ok.body.started(); // and at once from then on
+
+  const failing = await growingFile(t, 8 * KiB);
+  const refused = failing.body.started();
+  failing.body.receive(randomBytes(4 * KiB));
+  failing.body.fail(new Error('ENOSPC: no space left on device'));
+  await t.throwsAsync(refused, { message: /ENOSPC/ });
+  await t.throwsAsync(failing.body.started(), { message: /ENOSPC/ });
+});

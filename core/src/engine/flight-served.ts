@@ -29,6 +29,12 @@ export async function servedFromFlight(entries: EntryStore, outcome: FlightOutco
     lastModified: outcome.lastModified,
     etag: outcome.etag,
     open: async (range) => {
+      try {
+        await body.started();
+      } catch (err) {
+        drop();
+        throw err;
+      }
       const reader = body.createReader(range);
       drop();
       return reader;

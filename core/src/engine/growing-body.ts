@@ -108,6 +108,28 @@ export class GrowingBody {
     this.events.emit('written');
   }
 
+  /**
+   * Resolves once the first bytes are in the file (or the body is complete), rejects with the
+   * failure if it comes first. A response starts only then: a download whose first write fails
+   * (a full disk) is answered with an error status, not a 200 cut short. The wait is one local
+   * write, far below the upstream's own latency.
+   */
+  started(): Promise<void> {
+    const settled = (): boolean | Error => (this.failure ? this.failure : this.written > 0 || this.finished || this.declaredSize === 0);
+    const now = settled();
+    if (now instanceof Error) return Promise.reject(now);
+    if (now) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const off = this.onWritten(() => {
+        const state = settled();
+        if (state === false) return;
+        off();
+        if (state instanceof Error) reject(state);
+        else resolve();
+      });
+    });
+  }
+
   /** Calls `listener` on file progress, completion and failure; returns the unsubscribe function. */
   onWritten(listener: () => void): () => void {
     this.events.on('written', listener);
