@@ -11,6 +11,7 @@ import type { CacheEntry } from '../metadata/metadata-store.js';
 import type { BlobStore, BlobWriter } from '../storage/blob-store.js';
 import type { UpstreamResponse } from '../upstream/index.js';
 import { servedContentType } from './content-type.js';
+import { knownRoomFor } from './disk-room.js';
 import { GrowingBody } from './growing-body.js';
 import type { WorkerPool } from '../workers/index.js';
 import type { CheckedVerdict } from './index-documents.js';
@@ -124,6 +125,9 @@ export async function storeDownload(
   // A plugin verifier reads the whole file: clients get nothing before it passes, so a mismatch is a 502.
   const holdAll = verdict.listedCheck !== undefined;
   const body = GrowingBody.over(sink.reader, declared, spool ? localFile : undefined, holdAll);
+  // Where the disk clearly has room, clients get the first chunk from memory at once; where it
+  // may not, they wait for it to be written, so a full disk is a 503 and not a cut 200.
+  body.startsOnDisk = !knownRoomFor(localFile, declared ?? 0);
   // A body that trickles in slowly enough never trips the idle timeout; this bounds the whole.
   const deadline =
     totalMs > 0
