@@ -131,34 +131,28 @@ export class Engine {
   }
 
   /**
-   * A fresh hit whose entry and bytes are both in memory, answered without awaiting anything; or
-   * undefined when the request needs the full path of {@link get} (denied paths, index documents,
-   * anything not in memory, expired entries). When a plugin hook throws, so does this; the caller
-   * then falls back to {@link get}, which reports the error properly.
+   * What {@link get} would answer when it can be answered without awaiting anything: a fresh
+   * artifact whose entry and bytes are both in memory, or a fresh index document whose rendering
+   * for the client (`request`, asked only for documents; undefined when it cannot be judged here)
+   * is in memory too. Undefined when the request needs the full path (denied paths, anything not
+   * in memory, expired entries). When a plugin hook throws, so does this; the caller then falls
+   * back to {@link get}, which reports the error properly.
    */
-  hotHit(repo: RepoRuntime, requestPath: string): { entry: CacheEntry; bytes: Buffer } | undefined {
+  hotAnswer(repo: RepoRuntime, requestPath: string, request: () => RequestView | undefined): HotAnswer | undefined {
     const path = repo.canonicalPath(requestPath);
     const verdict = repo.classify(path);
-    if (verdict.cache === 'deny' || isRewrittenIndex(repo, verdict)) return undefined;
+    if (verdict.cache === 'deny') return undefined;
     const entry = this.entries.hotEntry(repo.name, entryKey(path, verdict));
     if (!entry || !isFresh(repo, entry)) return undefined;
+    if (isRewrittenIndex(repo, verdict)) {
+      const view = request();
+      const hit = view && this.documents.renderedHit(repo, path, verdict, entry, view);
+      return hit && { kind: 'document', ...hit };
+    }
     if (!entry.verified && this.documents.hasIndexCheck(repo, path)) return undefined;
     const bytes = this.entries.hotBytes(entry.digest);
     if (bytes) this.access.hit(entry);
-    return bytes && { entry, bytes };
-  }
-
-  /**
-   * A fresh index document in the memory tier whose rendering for `request` is in memory too:
-   * what `get` would answer, without waiting on anything. Undefined otherwise.
-   */
-  hotDocument(repo: RepoRuntime, requestPath: string, request: RequestView): { facts: Omit<Served, 'open'>; body: Buffer } | undefined {
-    const path = repo.canonicalPath(requestPath);
-    const verdict = repo.classify(path);
-    if (verdict.cache === 'deny' || !isRewrittenIndex(repo, verdict)) return undefined;
-    const entry = this.entries.hotEntry(repo.name, entryKey(path, verdict));
-    if (!entry || !isFresh(repo, entry)) return undefined;
-    return this.documents.renderedHit(repo, path, verdict, entry, request);
+    return bytes && { kind: 'artifact', entry, bytes };
   }
 
   /**
@@ -243,6 +237,11 @@ export class Engine {
     return 'path' in target ? this.admin.evictPath(repo, target.path) : this.admin.evictPrefix(repo, target.prefix);
   }
 }
+
+/** An answer {@link Engine.hotAnswer} found in memory. */
+export type HotAnswer =
+  | { kind: 'artifact'; entry: CacheEntry; bytes: Buffer }
+  | { kind: 'document'; facts: Omit<Served, 'open'>; body: Buffer };
 
 /** The key a path's entry is stored and single-flighted under: the plugin's `cacheKey`, else the path. */
 export function entryKey(path: string, verdict: Classification): string {

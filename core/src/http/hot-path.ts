@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { FastifyBaseLogger } from 'fastify';
-import { servedFacts, type RepoRuntime, type RequestView } from '../engine/index.js';
+import { servedFacts, type RequestView, type Served } from '../engine/index.js';
 import type { CacheEntry } from '../metadata/index.js';
 import { artifactHeaders } from './artifact-headers.js';
 import { publicBaseVary, rawPublicBase } from './public-base.js';
@@ -63,7 +63,10 @@ export class HotPath {
       target = splitRepoUrl(url, PREFIX);
       const repo = this.ctx.repos.get(target.repo);
       // A repository that needs a token for reads always takes the full path, which checks it.
-      answer = repo?.config.auth.read === 'anonymous' ? (this.#artifact(repo, target.path) ?? this.#document(repo, target.repo, target.path, req)) : undefined;
+      const name = target.repo;
+      const hit = repo?.config.auth.read === 'anonymous' ? this.ctx.engine.hotAnswer(repo, target.path, () => this.#view(name, req)) : undefined;
+      if (hit?.kind === 'artifact') answer = { raw: this.#headersFor(hit.entry, target.path, hit.bytes.byteLength), body: hit.bytes };
+      else if (hit) answer = { raw: this.#documentHeaders(hit.facts, hit.body.byteLength), body: hit.body };
     } catch {
       // A bad path, a bad Host or a failing plugin hook: the full pipeline reports it properly.
       return false;
@@ -80,25 +83,21 @@ export class HotPath {
     return true;
   }
 
-  #artifact(repo: RepoRuntime, path: string): { raw: string[]; body: Buffer } | undefined {
-    const hit = this.ctx.engine.hotHit(repo, path);
-    return hit && { raw: this.#headersFor(hit.entry, path, hit.bytes.byteLength), body: hit.bytes };
-  }
-
-  /** A rewritten index document whose rendering for this client is in memory (npm packuments, PyPI pages…). */
-  #document(repo: RepoRuntime, name: string, path: string, req: IncomingMessage): { raw: string[]; body: Buffer } | undefined {
+  /** How a rewritten index document is asked for, when it can be judged without fastify (no trusted forwarded headers). */
+  #view(name: string, req: IncomingMessage): RequestView | undefined {
     const base = rawPublicBase(req, this.ctx.config);
     if (base === undefined) return undefined;
-    const view: RequestView = {
+    return {
       headers: req.headers as Record<string, string | undefined>,
       publicBase: () => `${base()}${PREFIX}${name}`,
       publicBaseVary: publicBaseVary(this.ctx.config),
     };
-    const hit = this.ctx.engine.hotDocument(repo, path, view);
-    if (!hit) return undefined;
-    const headers = artifactHeaders(hit.facts, undefined);
-    headers['content-length'] = String(hit.body.byteLength);
-    return { raw: Object.entries(headers).flat(), body: hit.body };
+  }
+
+  #documentHeaders(facts: Omit<Served, 'open'>, length: number): string[] {
+    const headers = artifactHeaders(facts, undefined);
+    headers['content-length'] = String(length);
+    return Object.entries(headers).flat();
   }
 
   #headersFor(entry: CacheEntry, path: string, length: number): string[] {

@@ -91,7 +91,6 @@ class LineBatch {
   #text = '';
   #target: Destination | undefined;
   #timer: NodeJS.Timeout | undefined;
-  #dropped = 0;
   readonly flush = (): void => {
     clearTimeout(this.#timer);
     this.#timer = undefined;
@@ -144,18 +143,12 @@ class LineBatch {
     }
     const left = this.#used - written;
     if (left > BACKLOG_LIMIT) {
-      this.#dropped++;
       this.#used = 0;
       return;
     }
     this.#buffer.copy(this.#buffer, 0, written, this.#used);
     this.#used = left;
     if (left > 0 && this.#timer === undefined) this.#timer = setTimeout(this.flush, GATHER_MS).unref();
-  }
-
-  /** Batches given up on because the destination stayed full. */
-  get dropped(): number {
-    return this.#dropped;
   }
 }
 
