@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { FileReadStream } from '../src/storage/file-read-stream.js';
+import { FILE_READ_CHUNK_BYTES, FileReadStream } from '../src/storage/file-read-stream.js';
 
 // The blob read stream reuses its buffers once a piped HTTP response has sent them: every byte a
 // slow client receives must still be the file's, and the stream must not allocate per read.
@@ -27,19 +27,26 @@ async function withFile(t: { teardown(fn: () => Promise<void>): void }, data: Bu
   return file;
 }
 
-test('a slow HTTP client gets the exact bytes of a file read through reused buffers, and few buffers are allocated', async (t) => {
-  const data = randomBytes(16 * 1024 * 1024 + 123);
-  const file = await withFile(t, data);
+/**
+ * A server answering each GET with a file through FileReadStream (`fileFor` picks it by URL),
+ * counting the read buffers of `chunk` bytes allocated while it runs.
+ */
+async function fileServer(
+  t: { teardown(fn: () => void): void },
+  chunk: number,
+  fileFor: (url: string) => { path: string; size: number },
+): Promise<{ port: number; allocations: () => number }> {
   let allocations = 0;
   const original = Buffer.allocUnsafeSlow;
-  const server = createServer((_req, res) => {
-    void open(file, 'r').then((handle) => {
-      Buffer.allocUnsafeSlow = (size: number) => {
-        if (size === CHUNK) allocations++;
-        return original(size);
-      };
-      res.writeHead(200, { 'content-length': String(data.length) });
-      new FileReadStream(handle, CHUNK).pipe(res);
+  Buffer.allocUnsafeSlow = (size: number) => {
+    if (size === chunk) allocations++;
+    return original(size);
+  };
+  const server = createServer((req, res) => {
+    const { path, size } = fileFor(req.url!);
+    void open(path, 'r').then((handle) => {
+      res.writeHead(200, { 'content-length': String(size) });
+      new FileReadStream(handle, chunk).pipe(res);
     });
   });
   t.teardown(() => {
@@ -48,7 +55,13 @@ test('a slow HTTP client gets the exact bytes of a file read through reused buff
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
+  return { port: (server.address() as AddressInfo).port, allocations: () => allocations };
+}
+
+test('a slow HTTP client gets the exact bytes of a file read through reused buffers, and few buffers are allocated', async (t) => {
+  const data = randomBytes(16 * 1024 * 1024 + 123);
+  const file = await withFile(t, data);
+  const { port, allocations } = await fileServer(t, CHUNK, () => ({ path: file, size: data.length }));
   const [res] = (await once(get(`http://127.0.0.1:${port}/`), 'response')) as [IncomingMessage];
   const hash = createHash('sha256');
   let received = 0;
@@ -67,7 +80,7 @@ test('a slow HTTP client gets the exact bytes of a file read through reused buff
   );
   t.is(received, data.length);
   t.is(hash.digest('hex'), sha(data));
-  t.true(allocations < (data.length / CHUNK) / 4, `${allocations} buffers for ${Math.ceil(data.length / CHUNK)} reads`);
+  t.true(allocations() < (data.length / CHUNK) / 4, `${allocations()} buffers for ${Math.ceil(data.length / CHUNK)} reads`);
 });
 
 test('piped anywhere but an HTTP response, every chunk keeps its own buffer; a range reads exactly its bytes', async (t) => {
@@ -85,4 +98,38 @@ test('piped anywhere but an HTTP response, every chunk keeps its own buffer; a r
   const part: Buffer[] = [];
   for await (const chunk of new FileReadStream(await open(file, 'r'), CHUNK, 100, CHUNK * 2 + 99)) part.push(chunk as Buffer);
   t.true(Buffer.concat(part).equals(data.subarray(100, CHUNK * 2 + 100)));
+});
+
+test('finished responses hand their buffers to later streams; concurrent and cut-off responses never share one', async (t) => {
+  const files = await Promise.all(
+    [0, 1, 2, 3].map(async (i) => {
+      const data = randomBytes(3 * FILE_READ_CHUNK_BYTES + 1000 * (i + 1));
+      return { data, path: await withFile(t, data) };
+    }),
+  );
+  const { port, allocations } = await fileServer(t, FILE_READ_CHUNK_BYTES, (url) => {
+    const { data, path } = files[Number(url.slice(1))]!;
+    return { path, size: data.length };
+  });
+  const fetchHash = async (i: number, cutAfter?: number) => {
+    const [res] = (await once(get(`http://127.0.0.1:${port}/${i}`), 'response')) as [IncomingMessage];
+    const hash = createHash('sha256');
+    let received = 0;
+    for await (const chunk of res) {
+      hash.update(chunk as Buffer);
+      received += (chunk as Buffer).length;
+      if (cutAfter !== undefined && received >= cutAfter) {
+        res.destroy();
+        return undefined;
+      }
+    }
+    return hash.digest('hex');
+  };
+  const round = () => Promise.all(files.map((_, i) => fetchHash(i)));
+  t.deepEqual(await round(), files.map((f) => sha(f.data)));
+  const afterFirst = allocations();
+  await fetchHash(0, FILE_READ_CHUNK_BYTES);
+  for (let i = 0; i < 3; i++) t.deepEqual(await round(), files.map((f) => sha(f.data)));
+  // The cut-off response kept its buffers from the pool; the rounds after it reuse the rest.
+  t.true(allocations() - afterFirst <= 3, `${allocations() - afterFirst} new buffers after the first round`);
 });

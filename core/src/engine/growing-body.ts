@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { unlink, type FileHandle } from 'node:fs/promises';
-import { ServerResponse } from 'node:http';
+import { ServerResponse } from '../node-http.js';
 import { Readable, type Writable } from 'node:stream';
 import type { ByteRange } from '../storage/blob-store.js';
 import { RecentChunks } from './recent-chunks.js';

@@ -1,4 +1,4 @@
-import { createServer } from 'node:http';
+import { createServer } from '../node-http.js';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { AapiError } from '../errors.js';
 import { emitArtifactEvent } from './api/artifact-events.js';

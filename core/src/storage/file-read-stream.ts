@@ -1,5 +1,5 @@
 import type { FileHandle } from 'node:fs/promises';
-import { ServerResponse } from 'node:http';
+import { ServerResponse } from '../node-http.js';
 import { Readable, type Writable } from 'node:stream';
 
 /** A buffer handed out as a chunk, and where that chunk ends in the bytes pushed so far. */
@@ -18,6 +18,14 @@ export const FILE_READ_CHUNK_BYTES = 512 * 1024;
 
 /** Buffers kept per stream: one being read into while the others are on their way to the client. */
 const RING = 3;
+
+/**
+ * Sent buffers of finished responses, handed to the next stream. Without them every 8 MiB hit
+ * allocated its own three 512 KiB buffers, and the dead ones waited for V8's external-memory GC:
+ * ~40 MiB of peak RSS at 8 connections (bench/README.md, issue 11). Enough for 8 streams' rings.
+ */
+const spares: Buffer[] = [];
+const MAX_SPARES = 8;
 
 /**
  * Reads a file (or an inclusive byte range of it) in large chunks and reuses their buffers once
@@ -47,8 +55,12 @@ export class FileReadStream extends Readable {
   }
 
   override pipe<T extends NodeJS.WritableStream>(destination: T, options?: { end?: boolean }): T {
-    if (destination instanceof ServerResponse && this.#response === undefined && this.#pushed === 0) this.#response = destination;
-    else this.#response = undefined;
+    if (destination instanceof ServerResponse && this.#response === undefined && this.#pushed === 0) {
+      this.#response = destination;
+      // 'finish' comes after the socket took the last byte, so no buffer is still being sent; a
+      // response cut short never finishes and its buffers are left to the GC.
+      destination.once('finish', () => this.#giveBack());
+    } else this.#response = undefined;
     return super.pipe(destination, options);
   }
 
@@ -82,10 +94,18 @@ export class FileReadStream extends Readable {
       const pending = (response as unknown as Writable).writableLength + this.readableLength;
       for (const slot of this.#slots) if (this.#pushed - slot.end >= pending && slot.end > 0) return this.#take(slot);
     }
-    const slot = { buffer: Buffer.allocUnsafeSlow(this.chunkSize), end: 0 };
+    const spare = this.chunkSize === FILE_READ_CHUNK_BYTES && response ? spares.pop() : undefined;
+    const slot = { buffer: spare ?? Buffer.allocUnsafeSlow(this.chunkSize), end: 0 };
     this.#slots.push(slot);
     if (this.#slots.length > RING) this.#slots.shift();
     return slot;
+  }
+
+  #giveBack(): void {
+    // Only after the last read: a response ended early by someone else may still have one in flight.
+    if (this.#response === undefined || this.chunkSize !== FILE_READ_CHUNK_BYTES || !this.readableEnded) return;
+    this.#response = undefined;
+    for (const slot of this.#slots.splice(0)) if (spares.length < MAX_SPARES) spares.push(slot.buffer);
   }
 
   #take(slot: Slot): Slot {
@@ -95,7 +115,8 @@ export class FileReadStream extends Readable {
   }
 
   override _destroy(err: Error | null, callback: (error?: Error | null) => void): void {
-    this.#slots.length = 0;
+    // Ended streams keep their buffers for the response's 'finish', which gives them back.
+    if (err || !this.readableEnded) this.#slots.length = 0;
     this.handle.close().then(
       () => callback(err),
       (closeErr: unknown) => callback(err ?? (closeErr as Error)),

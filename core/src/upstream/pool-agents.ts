@@ -1,4 +1,5 @@
-import { Agent as HttpAgent, type AgentOptions, type ClientRequest, type ClientRequestArgs } from 'node:http';
+import type { AgentOptions, ClientRequest, ClientRequestArgs } from 'node:http';
+import { Agent as HttpAgent } from '../node-http.js';
 import { Agent as HttpsAgent } from 'node:https';
 import type { Duplex } from 'node:stream';
 
