@@ -49,6 +49,7 @@ export function definePlugin(def: PluginDefinition): ArtifactPlugin {
     ...(def.options ? { options: def.options } : {}),
     ...(def.upstreamHosts ? { upstreamHosts: def.upstreamHosts } : {}),
     ...(def.routes ? { routes: def.routes } : {}),
+    ...(def.hotReads ? { hotReads: Object.freeze({ ...def.hotReads }) } : {}),
     ...(def.upstreamAuth ? { upstreamAuth: def.upstreamAuth } : {}),
     ...(def.hosted ? { hosted: def.hosted } : {}),
     ...(def.mergers ? { mergers: Object.freeze({ ...def.mergers }) } : {}),
@@ -70,6 +71,13 @@ function checkV2(def: PluginDefinition): void {
     }
   }
   if (routes !== undefined && typeof routes !== 'function') fail('routes must be a function');
+  const { hotReads } = def;
+  if (hotReads !== undefined) {
+    if (routes === undefined) fail('hotReads needs routes: every read it declines goes to them');
+    if (typeof hotReads?.prefix !== 'string' || !hotReads.prefix.startsWith('/') || typeof hotReads.resolve !== 'function') {
+      fail('hotReads must have a prefix starting with "/" and a resolve() function');
+    }
+  }
   if (upstreamHosts !== undefined && typeof upstreamHosts !== 'function') fail('upstreamHosts must be a function');
   if (def.companions !== undefined && typeof def.companions !== 'function') fail('companions must be a function');
   if (upstreamAuth !== undefined && (typeof upstreamAuth?.scope !== 'function' || typeof upstreamAuth.authenticate !== 'function')) {

@@ -25,7 +25,7 @@ export type {
   ServedArtifact,
   StoredObject,
 } from './engine-service.js';
-export type { AccessDecision, HttpMethod, PluginReply, PluginRequest, RepositoryAccess, RouteErrorHandler, RouteHandler, RouteScope, RoutesContext } from './routes.js';
+export type { AccessDecision, HotRead, HotReadRepositories, HotReads, HttpMethod, PluginReply, PluginRequest, RepositoryAccess, RouteErrorHandler, RouteHandler, RouteScope, RoutesContext } from './routes.js';
 export type { HostedDefinition, PublishedFile, PublishInput, PublishRequest, UploadSession, UploadSessions } from './hosted.js';
 export type { MergeContext, MergeDocument, MergeInput, MergeTask, Mergers } from './mergers.js';
 export type {

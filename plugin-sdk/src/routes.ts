@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { EngineService } from './engine-service.js';
+import type { EngineService, RepositoryRef } from './engine-service.js';
 import type { PluginLogger } from './types.js';
 import type { UploadSessions } from './hosted.js';
 
@@ -80,4 +80,39 @@ export interface RoutesContext {
   requireAccess(request: PluginRequest, repository: string, access: RepositoryAccess): Promise<void>;
   /** Whether the request carries valid credentials at all: the admin token or a live named token, whatever its scopes. */
   authenticated(request: PluginRequest): Promise<boolean>;
+}
+
+/**
+ * Plain reads on a plugin's routes whose whole answer is one stored artifact (docker blob pulls):
+ * the core answers them from memory ahead of fastify when the artifact is there, and hands every
+ * other request to `routes`. See {@link PluginDefinition.hotReads}.
+ */
+export interface HotReads {
+  /** URL path prefix the reads live under, e.g. `/v2/`. */
+  prefix: string;
+  /**
+   * The repository and repository path whose stored bytes answer a GET or HEAD of `pathname` (the
+   * URL's path, still percent-encoded, no query), with the headers the route sets besides the
+   * product's artifact headers; undefined when the route must decide. Runs on the event loop for
+   * every such request: synchronous, cheap, and a throw only sends the request to the route.
+   */
+  resolve(pathname: string, repositories: HotReadRepositories): HotRead | undefined;
+}
+
+/** Looks repositories up for {@link HotReads.resolve}, as `ctx.engine.resolve` does for routes. */
+export interface HotReadRepositories {
+  resolve(name: string): RepositoryRef | undefined;
+}
+
+/** A read the core may answer from memory: the route would send exactly this artifact with these headers. */
+export interface HotRead {
+  repository: string;
+  path: string;
+  /**
+   * Headers the route adds; the product's artifact headers (DESIGN §3) win where both set one. No
+   * Content-Disposition is sent, as for a route that passes `send` no `fileName`.
+   */
+  headers?: Readonly<Record<string, string>>;
+  /** The route sends the artifact with `redirect: true`: with `storage.redirect` on, it is left to the route. */
+  redirect?: boolean;
 }

@@ -1,6 +1,6 @@
 import type { HostedDefinition } from './hosted.js';
 import type { Mergers } from './mergers.js';
-import type { RouteScope, RoutesContext } from './routes.js';
+import type { HotReads, RouteScope, RoutesContext } from './routes.js';
 import type { TaskRef } from './task-ref.js';
 import type { UpstreamAuth } from './upstream-auth.js';
 
@@ -295,6 +295,14 @@ export interface PluginDefinition {
    * in an encapsulated scope. Repositories are reached only through `ctx.engine`. Default: none.
    */
   routes?(scope: RouteScope, ctx: RoutesContext): void | Promise<void>;
+  /**
+   * Reads on `routes` whose answer is one stored artifact as stored (docker blob pulls), which the
+   * core may answer from memory ahead of the routes, as it does for its own repository URLs: only
+   * plain GET and HEAD (no Range or conditional headers) of an anonymous-read repository of this
+   * type whose artifact is fresh and in memory; everything else reaches `routes`. Requires
+   * `routes`. Default: none.
+   */
+  hotReads?: HotReads;
   /** Challenge/response upstream authentication (the registry token flow). Default: none (Basic credentials only). */
   upstreamAuth?: UpstreamAuth;
   /** What local repositories of the type accept besides plain files. Default: plain files. */
@@ -316,7 +324,7 @@ export interface PluginDefinition {
 /** A plugin as the core holds it: the definition with every optional hook filled in. */
 export interface ArtifactPlugin
   extends Required<Pick<PluginDefinition, 'type' | 'description' | 'classify' | 'upstreamUrl' | 'upstreamHeaders' | 'canonicalPath' | 'negotiate' | 'indexOf' | 'errorBody'>>,
-    Pick<PluginDefinition, 'options' | 'routes' | 'upstreamAuth' | 'hosted' | 'mergers' | 'upstreamHosts' | 'verifiers' | 'companions'> {
+    Pick<PluginDefinition, 'options' | 'routes' | 'hotReads' | 'upstreamAuth' | 'hosted' | 'mergers' | 'upstreamHosts' | 'verifiers' | 'companions'> {
   readonly rewriters: Readonly<Record<string, TaskRef>>;
   readonly inspectors: Readonly<Record<string, TaskRef>>;
   /**

@@ -38,3 +38,15 @@ test('definePlugin keeps apiVersion 2 hooks and checks their shape', (t) => {
     message: /upstreamAuth must have scope\(\) and authenticate\(\)/,
   });
 });
+
+test('definePlugin keeps hotReads and refuses them without routes or with a bad shape', (t) => {
+  const routes = () => {};
+  const resolve = () => undefined;
+  const plugin = definePlugin({ type: 'demo', description: '', classify: () => ({ cache: 'immutable' }), routes, hotReads: { prefix: '/v9/', resolve } });
+  t.deepEqual(plugin.hotReads, { prefix: '/v9/', resolve });
+  t.true(Object.isFrozen(plugin.hotReads));
+  const base = { type: 'x', description: '', classify: () => ({ cache: 'deny' as const }) };
+  t.throws(() => definePlugin({ ...base, hotReads: { prefix: '/v9/', resolve } }), { message: /hotReads needs routes/ });
+  t.throws(() => definePlugin({ ...base, routes, hotReads: { prefix: 'v9', resolve } }), { message: /prefix starting with "\/"/ });
+  t.throws(() => definePlugin({ ...base, routes, hotReads: { prefix: '/v9/' } as never }), { message: /resolve\(\) function/ });
+});

@@ -18,6 +18,7 @@ import { isAdmin } from './auth.js';
 import { accessDeps, repositoryAccess, repositoryOfUrl, requireRead } from './repository-access.js';
 import { publicBase } from './public-base.js';
 import { REPOSITORY_PREFIX } from './repo-path.js';
+import { repositoryRef } from './repository-ref.js';
 import { sendServed } from './send-served.js';
 import { redirectToStore } from './store-redirect.js';
 import type { ServerContext } from './server-context.js';
@@ -101,23 +102,21 @@ function authorizationOf(request: PluginRequest): string | undefined {
 /** The engine service of the SDK, over the core's RepositoryService. */
 function engineService(ctx: ServerContext): EngineService {
   const { service } = ctx;
+  // What each answer was read from, so its request's log line and metrics name them as the core's own routes do.
+  const readFrom = new WeakMap<ServedArtifact, { repo: string; path: string }>();
   return {
-    resolve(name) {
-      const found = service.resolve(name);
-      if (!found) return undefined;
-      return found.kind === 'virtual'
-        ? { name, kind: 'virtual', package: found.package, members: found.virtual.members, baseUrl: '', options: {}, quarantineDays: 0 }
-        : { name, kind: found.kind, package: found.package, baseUrl: found.repo.config.base_url, options: found.repo.config.options, quarantineDays: found.repo.config.quarantine_days };
-    },
+    resolve: (name) => repositoryRef(ctx, name),
     async get(repo, path, request = {}) {
       const found = service.resolve(repo);
       if (!found) throw new AapiError('AAPI_ERR_REPO_NOT_FOUND', repo);
       const location = `${found.kind === 'virtual' ? '/api/v1/virtual/' : REPOSITORY_PREFIX}${repo}`;
       const publicBaseOf = request.publicBase;
-      return service.get(found, path, {
+      const served = await service.get(found, path, {
         headers: request.headers ?? {},
         ...(publicBaseOf !== undefined ? { publicBase: () => publicBaseOf } : { publicBase: () => `${ctx.config.public_url ?? ''}${location}` }),
       });
+      readFrom.set(served, { repo, path });
+      return served;
     },
     put: async (repo, path, body, options = {}) => storedObject(await service.put(repo, path, body, options)),
     async publish(repo, request) {
@@ -132,6 +131,7 @@ function engineService(ctx: ServerContext): EngineService {
     evict: async (repo, target) => ({ evicted: await service.evict(repo, target) }),
     async send(request, reply, served, options = {}) {
       const origin = unwrap(request);
+      origin.request.aapi ??= readFrom.get(served) ?? null;
       if (options.headers) origin.reply.headers(options.headers);
       if (options.redirect === true && (await redirectToStore(ctx, origin.request, origin.reply, served as Served))) return;
       await sendServed(origin.request, origin.reply, served as Served, options.fileName);

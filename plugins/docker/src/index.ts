@@ -2,6 +2,7 @@ import { definePlugin } from '@artifactapi/plugin-sdk';
 import { registryErrorBody, registryErrorFromProduct } from './errors.js';
 import { classifyPath, splitRepositoryPath, upstreamHeadersOf, upstreamUrlOf } from './repository-path.js';
 import { isDigest } from './reference.js';
+import { hotReads } from './hot-reads.js';
 import { mountRegistry } from './routes.js';
 import { upstreamAuth } from './upstream-auth.js';
 
@@ -28,6 +29,7 @@ export default definePlugin({
   upstreamHeaders: upstreamHeadersOf,
   upstreamAuth,
   routes: mountRegistry,
+  hotReads,
   hosted: {
     uploadSessions: true,
     // Tags are the mutable references of a local repository; digests never change.
