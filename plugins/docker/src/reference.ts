@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { RegistryError } from './errors.js';
 
 /**
@@ -52,23 +52,25 @@ export function checkImageName(name: string): string {
  * compute is one it cannot serve).
  */
 export function parseDigest(value: string): Digest {
-  if (!DIGEST_PATTERN.test(value)) throw new RegistryError('DIGEST_INVALID', { message: 'invalid digest', detail: { digest: value } });
+  const problem = digestProblem(value);
+  if (problem !== undefined) throw new RegistryError('DIGEST_INVALID', { message: problem, detail: { digest: value } });
   const colon = value.indexOf(':');
-  const algorithm = value.slice(0, colon);
-  const hex = value.slice(colon + 1);
-  const encoded = ENCODED[algorithm];
-  if (!encoded) throw new RegistryError('DIGEST_INVALID', { message: `unsupported digest algorithm ${algorithm}`, detail: { digest: value } });
-  if (!encoded.test(hex)) throw new RegistryError('DIGEST_INVALID', { message: `invalid ${algorithm} digest`, detail: { digest: value } });
-  return { algorithm: algorithm as Digest['algorithm'], hex };
+  return { algorithm: value.slice(0, colon) as Digest['algorithm'], hex: value.slice(colon + 1) };
 }
 
+/** Whether `value` is a digest this registry can serve; no exception, as tags are checked on every manifest pull. */
 export function isDigest(value: string): boolean {
-  try {
-    parseDigest(value);
-    return true;
-  } catch {
-    return false;
-  }
+  return digestProblem(value) === undefined;
+}
+
+function digestProblem(value: string): string | undefined {
+  if (!DIGEST_PATTERN.test(value)) return 'invalid digest';
+  const colon = value.indexOf(':');
+  const algorithm = value.slice(0, colon);
+  const encoded = ENCODED[algorithm];
+  if (!encoded) return `unsupported digest algorithm ${algorithm}`;
+  if (!encoded.test(value.slice(colon + 1))) return `invalid ${algorithm} digest`;
+  return undefined;
 }
 
 /**
@@ -86,5 +88,5 @@ export function parseReference(value: string): Reference {
 
 /** The digest of `bytes` (what the registry checks every blob and manifest against). */
 export function digestOf(bytes: Uint8Array | string, algorithm: Digest['algorithm'] = 'sha256'): string {
-  return `${algorithm}:${createHash(algorithm).update(bytes).digest('hex')}`;
+  return `${algorithm}:${hash(algorithm, bytes, 'hex')}`;
 }
