@@ -90,7 +90,10 @@ export async function cacheHit() {
   const notes = [];
   const byServer = {};
   try {
-    for (const name of targets) {
+    // The bare node:http reference runs beside the targets unless BENCH_NODE_HTTP=0 (issue 11: the
+    // ratio to nginx depends on the machine; the one to node:http says what the product adds).
+    const withReference = process.env.BENCH_NODE_HTTP === '0' || targets.includes('node-http') ? targets : [...targets, 'node-http'];
+    for (const name of withReference) {
       const results = await measure(name, origin.port, npmOrigin.port, notes);
       if (results) byServer[name] = results;
     }
@@ -103,6 +106,7 @@ export async function cacheHit() {
   const compared = names.includes('nginx') ? names.filter((n) => n !== 'nginx') : [];
   // DESIGN §7: distributed hits at ≥ 0.8× embedded at every size.
   const versusEmbedded = names.includes('artifactapi') && names.includes('artifactapi-distributed');
+  const versusNode = names.includes('artifactapi') && names.includes('node-http');
   const metrics = [...WRK_METRICS, ['CPU µs/req', (r) => r.cpuUsPerRequest, 1]];
   const rows = [];
   CASES.forEach((c, i) => {
@@ -111,10 +115,11 @@ export async function cacheHit() {
       const row = [c.label, metric, ...values.map((v) => fmt(v, digits))];
       for (const n of compared) row.push(ratio(pick(byServer[n][i]), pick(byServer.nginx[i])));
       if (versusEmbedded) row.push(ratio(pick(byServer['artifactapi-distributed'][i]), pick(byServer.artifactapi[i])));
+      if (versusNode) row.push(ratio(pick(byServer.artifactapi[i]), pick(byServer['node-http'][i])));
       rows.push(row);
     }
   });
-  const headers = ['case', 'metric', ...names, ...compared.map((n) => `${n} / nginx`), ...(versusEmbedded ? ['distributed / embedded'] : [])];
+  const headers = ['case', 'metric', ...names, ...compared.map((n) => `${n} / nginx`), ...(versusEmbedded ? ['distributed / embedded'] : []), ...(versusNode ? ['artifactapi / node-http'] : [])];
   return { title: 'Cache hits', table: markdownTable(headers, rows), notes };
 }
 

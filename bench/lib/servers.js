@@ -2,14 +2,17 @@
 import { startNginx } from './nginx.js';
 import { startArtifactApi } from './artifactapi.js';
 import { BackendUnavailable } from './backends.js';
+import { startNodeHttp } from './node-http.js';
 
 const starters = {
   nginx: startNginx,
   artifactapi: (options) => startArtifactApi(options),
   'artifactapi-distributed': (options) => startArtifactApi({ ...options, distributed: true }),
+  // The Node ceiling: bare node:http answering from a Map (cache-hit.js only).
+  'node-http': startNodeHttp,
 };
 
-/** Starts the server called `name` (nginx | artifactapi | artifactapi-distributed) in front of `options.originPort` (and `options.npmOriginPort`). */
+/** Starts the server called `name` (nginx | artifactapi | artifactapi-distributed | node-http) in front of `options.originPort` (and `options.npmOriginPort`). */
 export function startServer(name, options) {
   const start = starters[name];
   if (!start) throw new Error(`unknown server "${name}" (known: ${Object.keys(starters).join(', ')})`);
