@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from './free-port.js';
 import { spawnCli } from './spawn-cli.js';
@@ -53,7 +54,7 @@ export async function startServe(t: Teardown, options: ServeOptions = {}): Promi
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
     const proc = spawnServe(t, options, dataDir, port);
-    const ready = await waitReady(proc, options.readyTimeoutMs ?? 30_000);
+    const ready = await waitReady(proc, dataDir, options.readyTimeoutMs ?? 30_000);
     if (ready) return proc;
     const exit = await proc.exited;
     const output = `${proc.stdout()}${proc.stderr()}`;
@@ -116,16 +117,22 @@ export function spawnServe(t: Teardown, options: ServeOptions, dataDir: string, 
   };
 }
 
-/** Polls GET /health until 200 (true) or until the child exits or the time is up (false). */
-async function waitReady(proc: ServeProcess, timeoutMs: number): Promise<boolean> {
+/**
+ * Polls GET /health until it answers 200 naming this child's data directory (true), or until the
+ * child exits or the time is up (false). The directory tells our server from another test's that
+ * took the port between freePort() and our listen: that one answers 200 too, and a test talking
+ * to it sees another admin token (a 403 in CI once).
+ */
+async function waitReady(proc: ServeProcess, dataDir: string, timeoutMs: number): Promise<boolean> {
+  const ours = resolve(dataDir);
   let gone = false;
   void proc.exited.then(() => (gone = true));
   const deadline = Date.now() + timeoutMs;
   while (!gone && Date.now() < deadline) {
     try {
       const res = await fetch(`${proc.url}/health`, { signal: AbortSignal.timeout(2_000) });
-      await res.arrayBuffer();
-      if (res.status === 200) return true;
+      const body = (await res.json().catch(() => ({}))) as { disks?: { path?: string }[] };
+      if (res.status === 200 && body.disks?.some((disk) => disk.path !== undefined && resolve(disk.path) === ours)) return true;
     } catch {
       // not listening yet
     }
