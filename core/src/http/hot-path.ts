@@ -24,6 +24,8 @@ interface HotTarget {
   repo: string;
   path: string;
   read?: HotRead;
+  /** For a plugin's read, the package type the repository must be of. */
+  type?: string;
 }
 
 /** A hit's response headers, kept with the entry they were built from and checked against it on use. */
@@ -87,6 +89,7 @@ export class HotPath {
       target = core ? splitRepoUrl(url, PREFIX) : this.#pluginTarget(url);
       if (!target) return false;
       const repo = this.ctx.repos.get(target.repo);
+      if (target.type !== undefined && repo?.config.package !== target.type) return false;
       // A repository that needs a token for reads always takes the full path, which checks it.
       const name = target.repo;
       const view = core ? () => this.#view(name, req) : () => undefined;
@@ -116,9 +119,8 @@ export class HotPath {
     for (const reads of this.#pluginReads) {
       if (!url.startsWith(reads.prefix)) continue;
       const read = reads.resolve(url, this.#repositories);
-      if (!read || this.ctx.repos.get(read.repository)?.config.package !== reads.type) return undefined;
-      if (read.redirect && this.#redirects()) return undefined;
-      return { repo: read.repository, path: read.path, read };
+      if (!read || (read.redirect && this.#redirects())) return undefined;
+      return { repo: read.repository, path: read.path, read, type: reads.type };
     }
     return undefined;
   }
