@@ -1,11 +1,12 @@
 // Cold misses. (1) 50 clients GET the same fresh 64 MiB file at once through each server, from
 // an origin limited to 32 MiB/s: how many GETs reach the origin, and how long clients wait,
 // against one client fetching it from the origin directly. (2) Time to first byte of a single
-// cold 4 KiB miss through each server, minus the origin's own.
+// cold 4 KiB miss through each server, minus the origin's own: on the server just started, and
+// again once it has made a few hundred more misses (a server in service).
 import { pathToFileURL } from 'node:url';
 import { startOrigin, blobPath, expectedPrefix } from './lib/origin.js';
 import { startServerOrSkip } from './lib/servers.js';
-import { timedGet } from './lib/timed-get.js';
+import { coldTtfb, warmUp } from './lib/cold-ttfb.js';
 import { rawGet } from './lib/raw-get.js';
 import { markdownTable, fmt, median, ratio } from './lib/table.js';
 import { targets, isQuick, KiB, MiB } from './lib/settings.js';
@@ -14,6 +15,8 @@ const SIZE = 64 * MiB;
 const RATE = 32 * MiB;
 const CLIENTS = 50;
 const TTFB_FILES = isQuick ? 5 : 20;
+/** Misses a server makes between the two TTFB phases: one just started, one in service. */
+const TTFB_WARM_UP = isQuick ? 20 : 300;
 const run = `${process.pid}-${Date.now()}`;
 const notes = [];
 
@@ -39,23 +42,6 @@ async function stampede(base, origin, label, name = `miss-${label}-${run}`) {
   return { ...summarize(results, name, SIZE), upstreamGets: await origin.gets(path) };
 }
 
-/** Cold 4 KiB TTFB through `base` and from the origin directly, interleaved so drift hits both. */
-async function coldTtfb(base, originUrl, label) {
-  const through = [];
-  const direct = [];
-  const overhead = [];
-  for (let i = -2; i < TTFB_FILES; i++) {
-    const d = await timedGet(originUrl + blobPath(4 * KiB, `ttfb-direct-${label}-${run}-${i}`));
-    const t = await timedGet(base + blobPath(4 * KiB, `ttfb-${label}-${run}-${i}`));
-    if (i < 0) continue; // warm-up of both paths
-    if (d.status !== 200 || d.bytes !== 4 * KiB || t.status !== 200 || t.bytes !== 4 * KiB) continue;
-    direct.push(d.ttfbMs);
-    through.push(t.ttfbMs);
-    overhead.push(t.ttfbMs - d.ttfbMs);
-  }
-  return { ok: through.length, medianMs: median(through), originMs: median(direct), overheadMs: median(overhead) };
-}
-
 /** The nginx row the row `name` compares with: the miss row, or the "again" row. */
 function nginxRowFor(name) {
   if (name === 'origin') return undefined;
@@ -79,11 +65,14 @@ export async function concurrentMiss() {
       const server = await startServerOrSkip(name, { originPort: origin.port }, notes);
       if (!server) continue;
       try {
-        ttfb[name] = await coldTtfb(server.base, origin.url, name);
+        const ttfbOptions = { files: TTFB_FILES, size: 4 * KiB };
+        [ttfb[name]] = await coldTtfb([server.base], origin.url, { ...ttfbOptions, label: `${name}-${run}` });
         rows[name] = await stampede(server.base, origin, name);
         // The same 50 GETs again, now all cache hits: how long delivering 50 × 64 MiB to one
         // client process takes by itself on this machine, the floor under the row above.
         rows[`${name}-again`] = await stampede(server.base, origin, name, `miss-${name}-${run}`);
+        await warmUp(server.base, TTFB_WARM_UP, `${name}-${run}`);
+        [ttfb[`${name}-served`]] = await coldTtfb([server.base], origin.url, { ...ttfbOptions, label: `${name}-served-${run}` });
       } finally {
         await server.stop();
       }
@@ -108,7 +97,7 @@ export async function concurrentMiss() {
   const ttfbTable = markdownTable(
     ['server', 'files OK', 'origin directly, median ms', 'through server, median ms', 'overhead, median of pairs ms'],
     Object.entries(ttfb).map(([name, t]) => [
-      name,
+      name.endsWith('-served') ? `${name.slice(0, -7)}, after ${TTFB_WARM_UP} more misses` : `${name}, just started`,
       t.ok,
       fmt(t.originMs, 2),
       fmt(t.medianMs, 2),

@@ -2,7 +2,7 @@ import { createWriteStream, constants as fsConstants } from 'node:fs';
 import type { WriteStream } from 'node:fs';
 import { access, mkdir, open, readFile, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -54,7 +54,7 @@ export class FsBlobStore implements BlobStore {
     signal?.throwIfAborted();
     this.#tmpReady ??= mkdir(this.#tmpDir, { recursive: true });
     await this.#tmpReady;
-    const path = join(this.#tmpDir, randomBytes(16).toString('hex'));
+    const path = join(this.#tmpDir, randomUUID());
     const handle = await open(path, 'wx').catch(async (err: unknown) => {
       // tmp/ may have been removed by hand since it was created: make it again, once.
       if (!isErrno(err, 'ENOENT')) throw err;
