@@ -14,6 +14,7 @@ test('serve runs with its V8 flags and two malloc arenas in the same process, an
   const args = await commandLine(proc.child.pid!);
   t.true(args.includes('--max-semi-space-size=8'), args.join(' '));
   t.true(args.includes('--heap-growing-percent=50'), args.join(' '));
+  t.true(args.includes('--expose-gc'), args.join(' '));
   t.is(args.filter((a) => a.startsWith('--max-semi-space-size')).length, 1);
   const environment = (await readFile(`/proc/${proc.child.pid!}/environ`, 'utf8')).split('\0');
   t.true(environment.includes('MALLOC_ARENA_MAX=2'));
@@ -28,6 +29,6 @@ test('a flag chosen by the user wins over its default alone, and ARTIFACTAPI_NOD
   t.true(chosenArgs.includes('--heap-growing-percent=50'), chosenArgs.join(' '));
   const off = await startServe(t, { env: { ARTIFACTAPI_NODE_FLAGS: '' } });
   const offArgs = await commandLine(off.child.pid!);
-  t.false(offArgs.some((a) => a.startsWith('--max-semi-space-size') || a.startsWith('--heap-growing-percent')), offArgs.join(' '));
+  t.false(offArgs.some((a) => a.startsWith('--max-semi-space-size') || a.startsWith('--heap-growing-percent') || a === '--expose-gc'), offArgs.join(' '));
   t.is((await fetch(`${off.url}/health`)).status, 200);
 });

@@ -12,6 +12,7 @@ import type { BlobStore, BlobWriter } from '../storage/blob-store.js';
 import type { UpstreamResponse } from '../upstream/index.js';
 import { servedContentType } from './content-type.js';
 import { knownRoomFor } from './disk-room.js';
+import { bodyBytesPassed } from './passing-bytes.js';
 import { GrowingBody } from './growing-body.js';
 import type { WorkerPool } from '../workers/index.js';
 import type { CheckedVerdict } from './index-documents.js';
@@ -230,6 +231,7 @@ async function copyBody(
       }
       body.receive(chunk);
       const n = chunk.byteLength;
+      bodyBytesPassed(n);
       let full = false;
       for (const t of targets) {
         const ok = t === local ? t.write(chunk, (err) => err || body.append(n)) : t.write(chunk);
