@@ -12,7 +12,7 @@ import type { BlobStore, BlobWriter } from '../storage/blob-store.js';
 import type { UpstreamResponse } from '../upstream/index.js';
 import { servedContentType } from './content-type.js';
 import { knownRoomFor } from './disk-room.js';
-import { bodyBytesPassed } from './passing-bytes.js';
+import { bodyBytesPassed, bodyStoreEnded } from './passing-bytes.js';
 import { GrowingBody } from './growing-body.js';
 import type { WorkerPool } from '../workers/index.js';
 import type { CheckedVerdict } from './index-documents.js';
@@ -161,7 +161,12 @@ export async function storeDownload(
       return entry;
     },
   );
-  void stored.finally(() => clearTimeout(deadline)).catch(() => {});
+  void stored
+    .finally(() => {
+      clearTimeout(deadline);
+      bodyStoreEnded(body.bytesWritten);
+    })
+    .catch(() => {});
   stored.catch(async (err: Error) => {
     body.fail(err);
     body.release();
