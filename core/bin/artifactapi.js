@@ -7,8 +7,8 @@
 // keeps the pid, stdio and signals). A flag of the same name in the arguments or in NODE_OPTIONS
 // wins over its default; ARTIFACTAPI_NODE_FLAGS replaces the defaults, and empty turns them off.
 // `--expose-gc` gives the engine V8's `gc()`, for a young-generation collection every 8 MiB of
-// body passing through (core/src/engine/passing-bytes.ts): one 64 MiB miss otherwise left ~48 MiB
-// of freed socket buffers resident in glibc's heap.
+// body passing through and a full one after a large body (core/src/engine/passing-bytes.ts): one
+// 64 MiB miss otherwise left ~48 MiB of freed socket buffers resident in glibc's heap.
 // The restart also caps glibc's malloc arenas at 2 (unless MALLOC_ARENA_MAX is set): libuv's
 // threads each grew their own, ~15 MiB of peak RSS under 64 MiB hits.
 const DEFAULT_FLAGS = '--max-semi-space-size=8 --heap-growing-percent=50 --expose-gc';
