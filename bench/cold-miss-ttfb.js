@@ -14,7 +14,7 @@ import { markdownTable, fmt } from './lib/table.js';
 
 const FILES = Number(process.env.COLD_MISS_FILES) > 0 ? Number(process.env.COLD_MISS_FILES) : 50;
 const SIZE = Number(process.env.COLD_MISS_SIZE) > 0 ? Number(process.env.COLD_MISS_SIZE) : 4096;
-const WARM = Number(process.env.COLD_MISS_WARM) >= 0 && process.env.COLD_MISS_WARM !== undefined ? Number(process.env.COLD_MISS_WARM) : 300;
+const WARM = Math.max(0, Number(process.env.COLD_MISS_WARM ?? 300) || 0);
 const defaultCli = new URL('../core/bin/artifactapi.js', import.meta.url).pathname;
 const clis = (process.env.COLD_MISS_CLIS ?? defaultCli).split(',').map((p) => resolve(p.trim())).filter(Boolean);
 const run = `${process.pid}-${Date.now()}`;
