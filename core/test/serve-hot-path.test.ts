@@ -1,4 +1,5 @@
 import test, { type ExecutionContext } from 'ava';
+import { get } from 'node:http';
 import { startUpstream } from '@artifactapi/plugin-sdk/testkit';
 import { waitUntilExpired } from './helpers/expiry.js';
 import { captureLogs, type CapturedLogs } from './helpers/log-capture.js';
@@ -128,3 +129,87 @@ test('hot hits are counted in /metrics like the others', async (t) => {
   t.regex(metrics, /artifactapi_artifact_requests_total\{repo="up",cache="HIT",status="200"\} 5\n/);
   t.regex(metrics, new RegExp(`artifactapi_artifact_bytes_total\\{repo="up"\\} ${5 * BODY.byteLength}\\n`));
 });
+
+test('Range and conditional headers are noticed whatever their case', async (t) => {
+  const { logs, url } = await hotProxy(t);
+  for (let i = 0; i < 3; i++) await (await fetch(url)).arrayBuffer();
+  t.true(requestIds(logs).at(-1)!.startsWith('hot-'));
+  // fetch sends header names in lower case; node:http sends them as written.
+  const { status, body } = await rawGet(url, { RANGE: 'bytes=0-3' });
+  t.is(status, 206);
+  t.is(body.toString(), BODY.subarray(0, 4).toString());
+  const revalidated = await rawGet(url, { 'If-None-Match': '*' });
+  t.is(revalidated.status, 304);
+  t.true(requestIds(logs).slice(-2).every((id) => !id.startsWith('hot-')));
+});
+
+test('a repository changed through the API applies to URLs it answered hot before (a new blocklist denies them)', async (t) => {
+  const upstream = await startUpstream({ files: { '/dist/tool-1.0.tgz': { body: BODY, contentType: 'application/gzip' } } });
+  t.teardown(() => upstream.close());
+  const logs = captureLogs();
+  const proxy = await startProxy(t, 'auth: { admin_token: test-token }\n', { logger: logs.logger });
+  const api = (method: string, path: string, body: unknown) =>
+    fetch(`${proxy.url}${path}`, {
+      method,
+      headers: { authorization: 'Bearer test-token', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  const made = await api('POST', '/api/v2/remotes', { name: 'made', package: 'generic', base_url: upstream.url });
+  t.is(made.status, 201, await made.text());
+  const url = `${proxy.url}/api/v1/remote/made/dist/tool-1.0.tgz`;
+  for (let i = 0; i < 3; i++) await (await fetch(url)).arrayBuffer();
+  t.true(requestIds(logs).at(-1)!.startsWith('hot-'), 'the URL is answered hot');
+
+  const replaced = await api('PUT', '/api/v2/remotes/made', { package: 'generic', base_url: upstream.url, blocklist: ['^dist/'] });
+  t.is(replaced.status, 200, await replaced.text());
+  const denied = await fetch(url);
+  t.is(denied.status, 403);
+  t.is(((await denied.json()) as { error: { code: string } }).error.code, 'AAPI_ERR_PATH_DENIED');
+
+  const allowed = await api('PUT', '/api/v2/remotes/made', { package: 'generic', base_url: upstream.url });
+  t.is(allowed.status, 200, await allowed.text());
+  for (let i = 0; i < 2; i++) await (await fetch(url)).arrayBuffer();
+  const last = await fetch(url);
+  t.true(Buffer.from(await last.arrayBuffer()).equals(BODY));
+  t.true(requestIds(logs).at(-1)!.startsWith('hot-'), 'hot again once allowed');
+  t.is(((await api('DELETE', '/api/v2/remotes/made', undefined)).status), 204);
+  const gone = await fetch(url);
+  t.is(gone.status, 404);
+  await gone.arrayBuffer();
+});
+
+test('a hot URL whose stored file changes is logged and counted with the new size', async (t) => {
+  let body = Buffer.from('first version');
+  const upstream = await startUpstream({ handlers: { '/latest/tool.txt': (_req, res) => void res.writeHead(200, { 'content-type': 'text/plain' }).end(body) } });
+  t.teardown(() => upstream.close());
+  const logs = captureLogs();
+  const proxy = await startProxy(t, genericRemote(upstream.url, 'cache: { mutable_ttl: 1 }'), { logger: logs.logger });
+  const url = `${proxy.url}/api/v1/remote/up/latest/tool.txt`;
+  for (let i = 0; i < 3; i++) await (await fetch(url)).arrayBuffer();
+  body = Buffer.from('the second, longer version');
+  await waitUntilExpired(proxy, 'up', 'latest/tool.txt');
+  for (let i = 0; i < 3; i++) await (await fetch(url)).arrayBuffer();
+  const last = await fetch(url);
+  t.is(await last.text(), body.toString());
+  const line = logs.lines.filter((l) => l.msg === 'request').at(-1)!;
+  t.true(String(line.reqId).startsWith('hot-'));
+  t.like(line, { cache: 'HIT', bytes: body.byteLength });
+  const metrics = await (await fetch(`${proxy.url}/metrics`)).text();
+  const sent = Number(/artifactapi_artifact_bytes_total\{repo="up"\} (\d+)/.exec(metrics)?.[1]);
+  const logged = logs.lines.filter((l) => l.msg === 'request' && 'repo' in l);
+  t.is(logged.length, 7);
+  // Misses stream, and their lines carry no size.
+  t.is(sent, logged.reduce((sum, l) => sum + Number(l.bytes ?? 0), 0));
+  t.deepEqual(logged.map((l) => l.bytes), [undefined, 13, 13, undefined, 26, 26, 26]);
+});
+
+function rawGet(url: string, headers: Record<string, string>): Promise<{ status: number; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    get(url, { headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode!, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    }).on('error', reject);
+  });
+}

@@ -238,7 +238,9 @@ export interface PluginDefinition {
   description: string;
   /**
    * Called for every request path (already normalised: no leading slash, no `..`).
-   * Must be fast and synchronous: it runs on the event loop for every hit.
+   * Must be fast and synchronous: it runs on the event loop for every hit. A pure function of
+   * the path and `ctx.repo`: core may reuse a verdict for the same path until the repository's
+   * configuration changes (as it does with `canonicalPath`'s answer).
    */
   classify(path: string, ctx: HookContext): Classification;
   /**

@@ -14,7 +14,7 @@ import { EventBus } from './event-bus.js';
 import { EntryStore, isFresh } from './entry-store.js';
 import { FetchLock } from './fetch-lock.js';
 import { servedFromFlight } from './flight-served.js';
-import type { HotCache } from './hot-cache.js';
+import { HotCache } from './hot-cache.js';
 import { recheckAgainstIndex } from './index-recheck.js';
 import { IndexDocuments, type IndexDocument, type RequestView } from './index-documents.js';
 import { Invalidation } from './invalidation.js';
@@ -131,22 +131,34 @@ export class Engine {
   }
 
   /**
-   * What {@link get} would answer when it can be answered without awaiting anything: a fresh
-   * artifact whose entry and bytes are both in memory, or a fresh index document whose rendering
-   * for the client (`request`, asked only for documents; undefined when it cannot be judged here)
-   * is in memory too. Undefined when the request needs the full path (denied paths, anything not
-   * in memory, expired entries). When a plugin hook throws, so does this; the caller then falls
-   * back to {@link get}, which reports the error properly.
+   * Where the entry of a request path is kept, for {@link hotAnswer}: its canonical path, the
+   * plugin's verdict with the repository's patterns, and the memory tier's key. Undefined for a
+   * denied path. Plugin hooks are pure functions of the path and the repository, so the caller may
+   * keep the lookup for as long as it holds the same `repo` (a changed repository is a new one).
+   * When a plugin hook throws, so does this.
    */
-  hotAnswer(repo: RepoRuntime, requestPath: string, request: () => RequestView | undefined): HotAnswer | undefined {
+  hotLookup(repo: RepoRuntime, requestPath: string): HotLookup | undefined {
     const path = repo.canonicalPath(requestPath);
     const verdict = repo.classify(path);
     if (verdict.cache === 'deny') return undefined;
-    const entry = this.entries.hotEntry(repo.name, entryKey(path, verdict));
+    return { path, verdict, hotKey: HotCache.key(repo.name, entryKey(path, verdict)), document: isRewrittenIndex(repo, verdict) ? verdict : undefined };
+  }
+
+  /**
+   * What {@link get} would answer when it can be answered without awaiting anything: a fresh
+   * artifact whose entry and bytes are both in memory, or a fresh index document whose rendering
+   * for the client (`request`, asked only for documents; undefined when it cannot be judged here)
+   * is in memory too. Undefined when the request needs the full path (anything not in memory,
+   * expired entries). When a plugin hook throws, so does this; the caller then falls back to
+   * {@link get}, which reports the error properly.
+   */
+  hotAnswer(repo: RepoRuntime, lookup: HotLookup, request: () => RequestView | undefined): HotAnswer | undefined {
+    const entry = this.entries.hotEntry(lookup.hotKey);
     if (!entry || !isFresh(repo, entry)) return undefined;
-    if (isRewrittenIndex(repo, verdict)) {
+    const { path, document } = lookup;
+    if (document) {
       const view = request();
-      const hit = view && this.documents.renderedHit(repo, path, verdict, entry, view);
+      const hit = view && this.documents.renderedHit(repo, path, document, entry, view);
       return hit && { kind: 'document', ...hit };
     }
     if (!entry.verified && this.documents.hasIndexCheck(repo, path)) return undefined;
@@ -236,6 +248,17 @@ export class Engine {
   async evict(repo: RepoRuntime, target: { path: string } | { prefix: string }): Promise<number> {
     return 'path' in target ? this.admin.evictPath(repo, target.path) : this.admin.evictPrefix(repo, target.prefix);
   }
+}
+
+/** Where {@link Engine.hotAnswer} looks for a request path's entry ({@link Engine.hotLookup}). */
+export interface HotLookup {
+  /** The canonical path. */
+  readonly path: string;
+  readonly verdict: Classification;
+  /** The entry's key in the memory tier. */
+  readonly hotKey: string;
+  /** The verdict again when the path is an index document the plugin rewrites for each client. */
+  readonly document: (Classification & { index: string }) | undefined;
 }
 
 /** An answer {@link Engine.hotAnswer} found in memory. */

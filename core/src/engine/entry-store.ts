@@ -138,8 +138,9 @@ export class EntryStore {
   }
 
   /** A fresh entry whose bytes are both in memory, found without awaiting anything (the hot path). */
-  hotEntry(repo: string, path: string): CacheEntry | undefined {
-    return this.hot.getEntry(HotCache.key(repo, path));
+  /** The entry under a memory-tier key (`HotCache.key`), when it is in memory. */
+  hotEntry(hotKey: string): CacheEntry | undefined {
+    return this.hot.getEntry(hotKey);
   }
 
   hotBytes(digest: string): Buffer | undefined {

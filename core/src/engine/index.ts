@@ -1,5 +1,5 @@
 export { Engine } from './engine.js';
-export type { EngineDeps, EngineLogger } from './engine.js';
+export type { EngineDeps, EngineLogger, HotLookup } from './engine.js';
 export { HotCache } from './hot-cache.js';
 export type { HotCacheLimits } from './hot-cache.js';
 export { RepoRuntime } from './repo-runtime.js';

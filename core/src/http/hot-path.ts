@@ -2,17 +2,29 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { FastifyBaseLogger } from 'fastify';
 import type { HotRead, HotReadRepositories, HotReads } from '@artifactapi/plugin-sdk';
-import { servedFacts, type RequestView, type Served } from '../engine/index.js';
+import { servedFacts, type HotLookup, type RepoRuntime, type RequestView, type Served } from '../engine/index.js';
 import type { CacheEntry } from '../metadata/index.js';
 import { artifactHeaders } from './artifact-headers.js';
 import { publicBaseVary, rawPublicBase } from './public-base.js';
 import { fileNameOf, REPOSITORY_PREFIX as PREFIX, splitRepoUrl } from './repo-path.js';
 import { repositoryRef } from './repository-ref.js';
-import type { RequestLog } from './request-log.js';
+import type { PreparedLine, RequestLog } from './request-log.js';
 import type { ServerContext } from './server-context.js';
 
 /** Requests with these headers need the full pipeline's conditional and Range handling. */
-const NEEDS_PIPELINE = ['range', 'if-range', 'if-none-match', 'if-modified-since'] as const;
+const NEEDS_PIPELINE = new Set(['range', 'if-range', 'if-none-match', 'if-modified-since']);
+
+/**
+ * Whether a request has a header of NEEDS_PIPELINE. Read from the raw names: `req.headers` is
+ * built on first use, an object per request that a hot hit otherwise never needs.
+ */
+function needsPipeline(rawHeaders: readonly string[]): boolean {
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const length = rawHeaders[i]!.length;
+    if ((length === 5 || length === 8 || length === 13 || length === 17) && NEEDS_PIPELINE.has(rawHeaders[i]!.toLowerCase())) return true;
+  }
+  return false;
+}
 
 /** A plugin's `hotReads`, with the package type whose repositories they may read. */
 interface PluginReads extends HotReads {
@@ -27,6 +39,19 @@ interface HotTarget {
   /** For a plugin's read, the package type the repository must be of. */
   type?: string;
 }
+
+/** What a URL reads and where its entry is; for repository URLs kept across requests ({@link HotPath}). */
+interface HotRoute {
+  /** The repository the route was worked out for. */
+  repo: RepoRuntime;
+  target: HotTarget;
+  lookup: HotLookup;
+  /** Request lines prepared for GET and HEAD hits (`sent` is the body size they were prepared for). */
+  lines: { GET?: PreparedLine; HEAD?: PreparedLine };
+}
+
+/** Repository URLs whose routes are kept, the oldest dropped first: a few hundred bytes each. */
+const ROUTES_KEPT = 4096;
 
 /** A hit's response headers, kept with the entry they were built from and checked against it on use. */
 interface HotHeaders {
@@ -57,6 +82,7 @@ export class HotPath {
   // Built once per entry: the date formatting, Content-Disposition and header object of a hit
   // were a tenth of its JavaScript time (bench/README.md, issue 11). Weak: entries leave with the cache.
   readonly #headers = new WeakMap<CacheEntry, HotHeaders>();
+  readonly #routes = new Map<string, HotRoute>();
   readonly #pluginReads: PluginReads[];
   readonly #repositories: HotReadRepositories;
 
@@ -81,19 +107,17 @@ export class HotPath {
     if (!this.#open || !(head || req.method === 'GET')) return false;
     const core = url.startsWith(PREFIX);
     if (!core && this.#pluginReads.length === 0) return false;
-    for (const name of NEEDS_PIPELINE) if (req.headers[name] !== undefined) return false;
+    if (needsPipeline(req.rawHeaders)) return false;
     const started = performance.now();
     let answer: { raw: string[]; body: Buffer } | undefined;
-    let target: HotTarget | undefined;
+    let route: HotRoute | undefined;
     try {
-      target = core ? splitRepoUrl(url, PREFIX) : this.#pluginTarget(url);
-      if (!target) return false;
-      const repo = this.ctx.repos.get(target.repo);
-      if (target.type !== undefined && repo?.config.package !== target.type) return false;
-      // A repository that needs a token for reads always takes the full path, which checks it.
+      route = core ? this.#coreRoute(url) : this.#pluginRoute(url);
+      if (!route) return false;
+      const { target } = route;
       const name = target.repo;
       const view = core ? () => this.#view(name, req) : () => undefined;
-      const hit = repo?.config.auth.read === 'anonymous' ? this.ctx.engine.hotAnswer(repo, target.path, view) : undefined;
+      const hit = this.ctx.engine.hotAnswer(route.repo, route.lookup, view);
       if (hit?.kind === 'artifact') answer = { raw: this.#headersFor(hit.entry, target, hit.bytes.byteLength), body: hit.bytes };
       else if (hit) answer = { raw: this.#documentHeaders(hit.facts, hit.body.byteLength), body: hit.body };
     } catch {
@@ -104,12 +128,56 @@ export class HotPath {
     const { raw, body } = answer;
     res.writeHead(200, raw);
     res.end(head ? undefined : body);
-    this.requestLog.record(
-      this.log,
-      { method: req.method!, url, status: 200, ms: performance.now() - started, reqId: `hot-${++this.#served}` },
-      { repo: target.repo, path: target.path, cache: 'HIT', bytes: head ? 0 : body.byteLength },
-    );
+    const bytes = head ? 0 : body.byteLength;
+    this.requestLog.recordPrepared(this.log, this.#lineOf(route, head ? 'HEAD' : 'GET', url, bytes), performance.now() - started, `hot-${++this.#served}`);
     return true;
+  }
+
+  /**
+   * The route of a repository URL, worked out once and kept while the repository stays the same
+   * object (a changed repository, its blocklist say, is a new one): splitting, checking and
+   * classifying the path was a fifth of a 4 KiB hit's own work (bench/README.md).
+   */
+  #coreRoute(url: string): HotRoute | undefined {
+    const kept = this.#routes.get(url);
+    if (kept && this.ctx.repos.get(kept.target.repo) === kept.repo) return kept;
+    const target = splitRepoUrl(url, PREFIX);
+    const route = this.#routeTo(target);
+    if (route) this.#keep(url, route);
+    else if (kept) this.#routes.delete(url);
+    return route;
+  }
+
+  #pluginRoute(url: string): HotRoute | undefined {
+    const target = this.#pluginTarget(url);
+    return target && this.#routeTo(target);
+  }
+
+  /** Undefined when the repository cannot answer here: unknown, of another type, needing a token for reads, or the path denied. */
+  #routeTo(target: HotTarget): HotRoute | undefined {
+    const repo = this.ctx.repos.get(target.repo);
+    if (!repo || (target.type !== undefined && repo.config.package !== target.type)) return undefined;
+    // A repository that needs a token for reads always takes the full path, which checks it.
+    if (repo.config.auth.read !== 'anonymous') return undefined;
+    const lookup = this.ctx.engine.hotLookup(repo, target.path);
+    return lookup && { repo, target, lookup, lines: {} };
+  }
+
+  #keep(url: string, route: HotRoute): void {
+    if (this.#routes.size >= ROUTES_KEPT) this.#routes.delete(this.#routes.keys().next().value!);
+    this.#routes.set(url, route);
+  }
+
+  /** The route's request line for this method and body size, prepared on first use. */
+  #lineOf(route: HotRoute, method: 'GET' | 'HEAD', url: string, bytes: number): PreparedLine {
+    const kept = route.lines[method];
+    if (kept && kept.sent === bytes) return kept;
+    const line = this.requestLog.prepare(
+      { method, url, status: 200 },
+      { repo: route.target.repo, path: route.target.path, cache: 'HIT', bytes },
+    );
+    route.lines[method] = line;
+    return line;
   }
 
   /** The artifact a plugin's route would send for `url`, when a plugin declares it (`hotReads`). */

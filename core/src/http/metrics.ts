@@ -1,9 +1,12 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { DiskTierStats } from '../storage/disk-tier.js';
 
-interface ArtifactCount {
-  labels: { repo: string; cache: string; status: number };
+/** The requests of one repository, cache result and status, and the body bytes its repository sent. */
+export interface ArtifactCount {
+  readonly labels: { repo: string; cache: string; status: number };
   requests: number;
+  /** Shared by every count of the repository. */
+  readonly repoBytes: { sent: number };
 }
 
 /** What `/api/v2/stats` counts per repository from the artifact requests. */
@@ -22,7 +25,7 @@ export interface ArtifactTotals {
 export class Metrics {
   readonly registry = new Registry();
   readonly #requests = new Map<string, ArtifactCount>();
-  readonly #bytes = new Map<string, number>();
+  readonly #bytes = new Map<string, { sent: number }>();
 
   /** `diskTier` reads the S3 disk tier's counters when this replica has one. */
   constructor(options: { diskTier?: () => DiskTierStats } = {}) {
@@ -47,7 +50,7 @@ export class Metrics {
       registers: [this.registry],
       collect() {
         this.reset();
-        for (const [repo, total] of bytes) this.inc({ repo }, total);
+        for (const [repo, total] of bytes) this.inc({ repo }, total.sent);
       },
     });
   }
@@ -70,18 +73,36 @@ export class Metrics {
       else if (labels.cache === 'HIT' || labels.cache === 'REVALIDATED' || labels.cache === 'STALE') t.hits += requests;
       if (labels.cache === 'STALE' || labels.status === 502 || labels.status === 503 || labels.status === 504) t.upstream_errors += requests;
     }
-    for (const [repo, bytes] of this.#bytes) of(repo).bytes_served += bytes;
+    for (const [repo, bytes] of this.#bytes) of(repo).bytes_served += bytes.sent;
     return totals;
   }
 
   /** Counts one artifact request and the body bytes it sent. */
   countArtifact(repo: string, cache: string, status: number, sent: number | undefined): void {
-    const key = `${repo}\u0000${cache}\u0000${status}`;
-    const count = this.#requests.get(key);
-    if (count) count.requests++;
-    else this.#requests.set(key, { labels: { repo, cache, status }, requests: 1 });
-    if (sent) this.#bytes.set(repo, (this.#bytes.get(repo) ?? 0) + sent);
+    countInto(this.artifactCount(repo, cache, status), sent);
   }
+
+  /**
+   * The count of one repository, cache result and status, to be added to with {@link countInto}
+   * by a caller that counts the same kind of request again and again (the hot path keeps it per
+   * URL). It stays registered for the life of the process.
+   */
+  artifactCount(repo: string, cache: string, status: number): ArtifactCount {
+    const key = `${repo}\u0000${cache}\u0000${status}`;
+    let count = this.#requests.get(key);
+    if (!count) {
+      let repoBytes = this.#bytes.get(repo);
+      if (!repoBytes) this.#bytes.set(repo, (repoBytes = { sent: 0 }));
+      this.#requests.set(key, (count = { labels: { repo, cache, status }, requests: 0, repoBytes }));
+    }
+    return count;
+  }
+}
+
+/** Counts one request into `count` ({@link Metrics.artifactCount}), with the body bytes it sent. */
+export function countInto(count: ArtifactCount, sent: number | undefined): void {
+  count.requests++;
+  if (sent) count.repoBytes.sent += sent;
 }
 
 const DISK_TIER_COUNTERS: Array<[keyof DiskTierStats, string]> = [
