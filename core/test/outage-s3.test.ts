@@ -24,7 +24,7 @@ async function keysOf(store: S3BlobStore): Promise<string[]> {
 }
 
 // s3rver runs in a child process started here, so an outage is a real one (refused connections).
-test('s3 down: a stored blob not in memory is a 503 AAPI_ERR_STORAGE_UNAVAILABLE, a cold miss fails cleanly, /health is 503 naming storage; back up: same requests succeed without restart', async (t) => {
+test('s3 down: a stored blob not in memory is a 503 AAPI_ERR_STORAGE_UNAVAILABLE, a cold miss is served whole and not stored, /health is 503 naming storage; back up: same requests succeed without restart', async (t) => {
   const first = await startS3rver();
   let current: S3rverInstance = first;
   t.teardown(async () => {
@@ -62,7 +62,10 @@ ${genericRemote(upstream.url)}`;
   t.like(bigDown, { status: 503, code: 'AAPI_ERR_STORAGE_UNAVAILABLE' });
   t.regex(bigDown.body, /s3/, 'the message names the backend');
   t.like(await fetchSummary(artifact('small.txt')), { status: 200, cache: 'HIT', body: small }, 'the memory tier still serves');
-  t.like(await fetchSummary(artifact('cold.bin')), { status: 503, code: 'AAPI_ERR_STORAGE_UNAVAILABLE' });
+  // Clients follow the miss's local spool, not S3: they get the whole body, which is not stored.
+  t.like(await hashedGet(artifact('cold.bin')), { status: 200, complete: true, sha256: sha256(cold), headers: { 'x-artifact-cache': 'MISS' } });
+  t.like(await hashedGet(artifact('cold.bin')), { status: 200, complete: true, sha256: sha256(cold), headers: { 'x-artifact-cache': 'MISS' } });
+  t.is(upstream.hits('/cold.bin', 'GET'), 2, 'each miss during the outage goes upstream');
   t.is(await proxy.server.context.backends.meta.get('up', 'cold.bin'), undefined, 'a miss that could not be stored leaves no entry');
 
   current = await startS3rver({ port: first.port, directory: first.directory, bucket: first.bucket });
@@ -85,7 +88,7 @@ ${genericRemote(upstream.url)}`;
   t.deepEqual(digests.sort(), [sha256(big), sha256(Buffer.from(small)), sha256(cold)].sort());
 });
 
-test('s3 down: each miss gives its upstream connection back, so more misses than the pool has sockets are all 503, and misses work once S3 is back', async (t) => {
+test('s3 down: each miss gives its upstream connection back, so more misses than the pool has sockets are all served whole, and stored once S3 is back', async (t) => {
   const s3 = await startS3rver();
   let current: S3rverInstance = s3;
   t.teardown(async () => {
@@ -100,17 +103,19 @@ test('s3 down: each miss gives its upstream connection back, so more misses than
   await s3.stop();
 
   // 64 is the upstream pool's sockets per host (POOL_OPTIONS.maxSockets).
-  const statuses = new Set<string>();
+  const answers = new Set<string>();
   for (let i = 0; i < 70; i++) {
     upstream.setFile(`/miss-${i}.bin`, body);
-    const res = await fetchSummary(`${proxy.url}/api/v1/remote/up/miss-${i}.bin`);
-    statuses.add(`${res.status} ${res.code}`);
+    const res = await hashedGet(`${proxy.url}/api/v1/remote/up/miss-${i}.bin`);
+    answers.add(`${res.status} ${res.complete} ${res.sha256 === sha256(body)}`);
   }
-  t.deepEqual([...statuses], ['503 AAPI_ERR_STORAGE_UNAVAILABLE']);
+  t.deepEqual([...answers], ['200 true true']);
+  t.is(await proxy.server.context.backends.meta.get('up', 'miss-0.bin'), undefined);
 
   current = await startS3rver({ port: s3.port, directory: s3.directory, bucket: s3.bucket });
   upstream.setFile('/after.bin', body);
   t.like(await hashedGet(`${proxy.url}/api/v1/remote/up/after.bin`), { status: 200, complete: true, sha256: sha256(body) });
+  await whenStored(proxy, 'up', 'after.bin');
 });
 
 test('s3 down: a blob in this replica\'s disk tier is still served whole, one it never held is a 503', async (t) => {
@@ -137,4 +142,17 @@ ${genericRemote(upstream.url)}`;
   await eventually('/health during the S3 outage', () => health(proxy.url), (h) => !h.body.backends.storage.ok);
   t.like(await hashedGet(artifact('held.bin')), { status: 200, complete: true, sha256: sha256(held), headers: { 'x-artifact-cache': 'HIT' } });
   t.like(await fetchSummary(artifact('other.bin')), { status: 503, code: 'AAPI_ERR_STORAGE_UNAVAILABLE' });
+});
+
+test('s3 down: a miss larger than an upload part, whose first part fails mid-body, is still served whole and not stored', async (t) => {
+  const s3 = await startS3rver();
+  t.teardown(() => s3.close());
+  // Three 8 MiB upload parts' worth: the upload fails once the first part is sent, mid-body.
+  const large = randomBytes(20 * 1024 * 1024);
+  const upstream = await startUpstream({ files: { '/large.bin': large } });
+  t.teardown(() => upstream.close());
+  const proxy = await startProxy(t, `${s3StorageYaml(s3, { prefix: `run-${randomBytes(6).toString('hex')}/` })}${genericRemote(upstream.url)}`);
+  await s3.stop();
+  t.like(await hashedGet(`${proxy.url}/api/v1/remote/up/large.bin`), { status: 200, complete: true, sha256: sha256(large), headers: { 'x-artifact-cache': 'MISS' } });
+  t.is(await proxy.server.context.backends.meta.get('up', 'large.bin'), undefined);
 });

@@ -138,7 +138,14 @@ export async function storeDownload(
   const stored = copyBody(writer, spool, body, res, declared, verdict.expectedDigest?.algorithm, maxBytes > 0 ? maxBytes : Infinity, check).then(
     async (result) => {
       await checkListed(deps.pool, verdict, path, { file: localFile, size: result.size, ready: () => allWritten(body, result.size, spool ?? writer.stream) });
-      await writer.commit(result.sha256);
+      try {
+        if (result.storeFailure) throw result.storeFailure;
+        await writer.commit(result.sha256);
+      } catch (err) {
+        // The spool holds the whole, checked body: clients get it, and nothing is stored.
+        if (spool) body.finish();
+        throw asStorageError(err);
+      }
       spool?.end();
       const now = Date.now();
       const mutable = verdict.cache === 'mutable';
@@ -181,6 +188,8 @@ interface CopyResult {
   size: number;
   sha256: string;
   extra: Record<string, string>;
+  /** Why the blob store stopped taking the body, which was copied whole to the spool all the same. */
+  storeFailure?: Error;
 }
 
 /**
@@ -202,10 +211,18 @@ async function copyBody(
   const sha256 = createHash('sha256');
   const extra = extraAlgorithm ? createHash(extraAlgorithm) : undefined;
   const local: Writable = spool ?? writer.stream;
-  const targets: Writable[] = spool ? [spool, writer.stream] : [writer.stream];
+  let targets: Writable[] = spool ? [spool, writer.stream] : [writer.stream];
   let failure: Error | undefined;
-  const onError = (err: Error) => (failure ??= err);
-  for (const t of targets) t.on('error', onError);
+  let storeFailure: Error | undefined;
+  local.on('error', (err: Error) => (failure ??= err));
+  // Beside a spool, clients do not read what the blob store gets: when the store fails (S3 down),
+  // the copy goes on into the spool without it, and the body is served whole but not stored.
+  if (spool) {
+    writer.stream.on('error', (err: Error) => {
+      storeFailure ??= err;
+      targets = [spool];
+    });
+  }
   let size = 0;
   let result: CopyResult | undefined;
   const digests = (): CopyResult => ({ size, sha256: sha256.digest('hex'), extra: extra && extraAlgorithm ? { [extraAlgorithm]: extra.digest('hex') } : {} });
@@ -244,7 +261,7 @@ async function copyBody(
       }
       if (!full) return;
       source.pause();
-      Promise.all(targets.filter((t) => t.writableNeedDrain).map((t) => once(t, 'drain'))).then(
+      Promise.all(targets.filter((t) => t.writableNeedDrain).map((t) => drained(t, t !== local))).then(
         () => source.resume(),
         (err: unknown) => source.destroy(err as Error),
       );
@@ -266,7 +283,23 @@ async function copyBody(
   }
   if (!result) check((result = digests()));
   if (spool) await endStream(spool);
-  return result;
+  return { ...result, storeFailure };
+}
+
+/** Waits for `stream` to drain; with `orFail`, also settles when it fails instead (the caller has dropped it). */
+function drained(stream: Writable, orFail: boolean): Promise<unknown> {
+  if (!orFail) return once(stream, 'drain');
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      stream.off('drain', done);
+      stream.off('error', done);
+      stream.off('close', done);
+      resolve();
+    };
+    stream.on('drain', done);
+    stream.on('error', done);
+    stream.on('close', done);
+  });
 }
 
 function verify(verdict: CheckedVerdict, result: CopyResult, path: string): void {
@@ -293,6 +326,11 @@ function tooLarge(what: string, maxBytes: number): AapiError {
 function parseLength(value: string | undefined): number | undefined {
   if (value === undefined || !/^\d+$/.test(value)) return undefined;
   return Number(value);
+}
+
+function asStorageError(err: unknown): Error {
+  if (err instanceof AapiError) return err;
+  return new AapiError('AAPI_ERR_STORAGE_UNAVAILABLE', (err as Error).message, { cause: err });
 }
 
 function asUpstreamError(err: unknown): Error {

@@ -251,11 +251,12 @@ export function blobStoreConformance(test: DeclareTest, name: string, traits: Bl
   it('cleanOrphans after a restart removes what an uncommitted writer left', async (t, fixture) => {
     const kept = pattern(500, 3);
     const keptDigest = await putBlob(fixture.store, kept);
-    // A crash: bytes written, never committed nor aborted.
+    // A crash: bytes written, never committed nor aborted. A store that had sent nothing yet
+    // (S3 holds the first 8 MiB in memory) has nothing to clean; one that had, one orphan.
     const crashed = await fixture.store.beginWrite();
     await writeAll(crashed, [pattern(4000, 4)]);
     const restarted = await fixture.reopen();
-    t.is(await restarted.cleanOrphans(), 1);
+    t.is(await restarted.cleanOrphans(), fixture.store.kind === 's3' ? 0 : 1);
     t.is(await restarted.cleanOrphans(), 0);
     t.deepEqual(await restarted.readAll(keptDigest), kept, 'committed blobs are not orphans');
     t.deepEqual(await listAll(restarted), [{ digest: keptDigest, size: kept.length }]);
