@@ -94,7 +94,9 @@ export interface HotReads {
    * The repository and repository path whose stored bytes answer a GET or HEAD of `pathname` (the
    * URL's path, still percent-encoded, no query), with the headers the route sets besides the
    * product's artifact headers; undefined when the route must decide. Runs on the event loop for
-   * every such request: synchronous, cheap, and a throw only sends the request to the route.
+   * every such request: synchronous, cheap, and a throw only sends the request to the route. A
+   * pure function of `pathname` and the repository it names: the core keeps the answer for a URL
+   * until that repository changes.
    */
   resolve(pathname: string, repositories: HotReadRepositories): HotRead | undefined;
 }

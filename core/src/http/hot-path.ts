@@ -112,7 +112,7 @@ export class HotPath {
     let answer: { raw: string[]; body: Buffer } | undefined;
     let route: HotRoute | undefined;
     try {
-      route = core ? this.#coreRoute(url) : this.#pluginRoute(url);
+      route = this.#route(url, core);
       if (!route) return false;
       const { target } = route;
       const name = target.repo;
@@ -134,23 +134,19 @@ export class HotPath {
   }
 
   /**
-   * The route of a repository URL, worked out once and kept while the repository stays the same
-   * object (a changed repository, its blocklist say, is a new one): splitting, checking and
-   * classifying the path was a fifth of a 4 KiB hit's own work (bench/README.md).
+   * The route of a URL, worked out once and kept while its repository stays the same object (a
+   * changed repository, its blocklist say, is a new one): splitting, checking and classifying the
+   * path was a fifth of a 4 KiB hit's own work (bench/README.md). A plugin's `hotReads.resolve`
+   * is a pure function of the URL and the repositories, as `classify` is of the path.
    */
-  #coreRoute(url: string): HotRoute | undefined {
+  #route(url: string, core: boolean): HotRoute | undefined {
     const kept = this.#routes.get(url);
     if (kept && this.ctx.repos.get(kept.target.repo) === kept.repo) return kept;
-    const target = splitRepoUrl(url, PREFIX);
-    const route = this.#routeTo(target);
+    const target = core ? splitRepoUrl(url, PREFIX) : this.#pluginTarget(url);
+    const route = target && this.#routeTo(target);
     if (route) this.#keep(url, route);
     else if (kept) this.#routes.delete(url);
     return route;
-  }
-
-  #pluginRoute(url: string): HotRoute | undefined {
-    const target = this.#pluginTarget(url);
-    return target && this.#routeTo(target);
   }
 
   /** Undefined when the repository cannot answer here: unknown, of another type, needing a token for reads, or the path denied. */
