@@ -137,8 +137,7 @@ export class EntryStore {
     };
   }
 
-  /** A fresh entry whose bytes are both in memory, found without awaiting anything (the hot path). */
-  /** The entry under a memory-tier key (`HotCache.key`), when it is in memory. */
+  /** The entry under a memory-tier key (`HotCache.key`), when it is in memory (the hot path). */
   hotEntry(hotKey: string): CacheEntry | undefined {
     return this.hot.getEntry(hotKey);
   }

@@ -40,7 +40,7 @@ interface HotTarget {
   type?: string;
 }
 
-/** What a URL reads and where its entry is; for repository URLs kept across requests ({@link HotPath}). */
+/** What a URL reads and where its entry is, kept across requests by URL ({@link HotPath}). */
 interface HotRoute {
   /** The repository the route was worked out for. */
   repo: RepoRuntime;
@@ -55,7 +55,7 @@ interface DocumentHeaders extends Pick<Served, 'contentType' | 'etag' | 'lastMod
   raw: string[];
 }
 
-/** Repository URLs whose routes are kept, the oldest dropped first: a few hundred bytes each. */
+/** URLs whose routes are kept, the oldest dropped first: a few hundred bytes each. */
 const ROUTES_KEPT = 4096;
 
 /** A hit's response headers, kept with the entry they were built from and checked against it on use. */
@@ -143,7 +143,7 @@ export class HotPath {
   /**
    * The route of a URL, worked out once and kept while its repository stays the same object (a
    * changed repository, its blocklist say, is a new one): splitting, checking and classifying the
-   * path was a fifth of a 4 KiB hit's own work (bench/README.md). A plugin's `hotReads.resolve`
+   * path was a quarter of a 4 KiB hit's own work (bench/README.md). A plugin's `hotReads.resolve`
    * is a pure function of the URL and the repositories, as `classify` is of the path.
    */
   #route(url: string, core: boolean): HotRoute | undefined {

@@ -52,7 +52,7 @@ export class RequestLog {
   /**
    * What a request's line and count have in common with every other request of the same method,
    * URL, status and artifact fields: kept by the hot path per URL, so a hit escapes and looks up
-   * nothing (a fifth of a 4 KiB hit's own work, bench/README.md).
+   * nothing (a quarter of a 4 KiB hit's own work, bench/README.md).
    */
   prepare(line: Omit<RequestLine, 'ms' | 'reqId'>, artifact: ArtifactLogFields | null): PreparedLine {
     const query = line.url.indexOf('?');
@@ -94,7 +94,7 @@ export class RequestLog {
 export interface PreparedLine {
   /** For a logger the line is not written around. */
   readonly fields: { method: string; url: string; status: number; artifact: ArtifactLogFields | null };
-  /** `,"method":…,"status":…,"ms":`, before the time taken. */
+  /** `,"method":…,"url":…,"status":…,"ms":`, before the time taken. */
   readonly head: string;
   /** The artifact's fields and `"msg"`, to the newline. */
   readonly tail: string;
