@@ -12,6 +12,7 @@ import { fitToRange } from '../src/storage/s3-range.js';
 import type { S3BlobStoreOptions } from '../src/storage/index.js';
 import { blobStoreConformance, collect, putBlob, sha256 } from './conformance/blob-store-conformance.js';
 import { startS3rver } from './helpers/s3rver.js';
+import { startS3RequestLog } from './helpers/s3-request-log.js';
 import { s3StoreOptions } from './helpers/s3-blobs.js';
 
 // s3rver is started by this file itself, so these tests never depend on a service of the machine.
@@ -300,4 +301,30 @@ test('s3 blob store: a body wider than the range asked for is trimmed to it', as
   const exact = chunks();
   t.is(fitToRange(exact, { start: 3, end: 9 }, 'bytes 3-9/20'), exact, 'an exact answer passes untouched');
   t.throws(() => fitToRange(chunks(), { start: 3, end: 9 }, 'bytes 4-9/20'), { message: /bytes=3-9/ });
+});
+
+test('s3 blob store: a writer aborted before its body ended has sent S3 nothing, and sends nothing (a miss that ends in a 404)', async (t) => {
+  const log = await startS3RequestLog(s3);
+  const store = new S3BlobStore({ ...s3StoreOptions(s3, uniquePrefix()), endpoint: log.endpoint });
+  try {
+    const unused = await store.beginWrite();
+    await unused.abort();
+    const partial = await store.beginWrite();
+    await streamBody(partial.stream, 1024 * 1024);
+    await partial.abort();
+    t.deepEqual(log.requests, []);
+    // A body that ended went up in one PUT: its temporary object is deleted.
+    const ended = await store.beginWrite();
+    ended.stream.end(Buffer.from('ended'));
+    for (let tries = 0; log.count('PUT') === 0; tries++) {
+      if (tries === 100) throw new Error('the ended body was never put');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await ended.abort();
+    t.deepEqual(await keysOf(store), []);
+    t.is(log.count('DELETE'), 1);
+  } finally {
+    await store.close();
+    await log.close();
+  }
 });

@@ -99,6 +99,8 @@ export class S3BlobWriter extends StatefulBlobWriter implements BlobWriter {
     ]);
     clearTimeout(timer);
     if (stalled) await this.#upload.abort();
-    await this.#host.discardTemp(this.tmpKey);
+    // Only a body that ended can have become an object at the temporary key (one PUT, or a
+    // completed multipart upload); a miss that ends in a 404 then costs S3 no request at all.
+    if (this.stream.writableEnded) await this.#host.discardTemp(this.tmpKey);
   }
 }
