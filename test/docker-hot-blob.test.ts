@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { captureLogs, type CapturedLogs } from '@artifactapi/core/testing/log-capture';
 import { startProxy } from '@artifactapi/core/testing/proxy';
+import { apiClient } from './api-client.js';
 import { getWithHeaders, type HeadersGetResult } from './helpers/get-with-headers.js';
 
 // Docker blob pulls whose blob is in memory are answered ahead of fastify, through the docker
@@ -148,27 +149,22 @@ test('a docker repository changed or removed through the API no longer answers t
   const registry = await upstream(t);
   const logs = captureLogs();
   const proxy = await startProxy(t, 'auth: { admin_token: admin-secret }\n', { logger: logs.logger });
-  const api = (method: string, path: string, body?: unknown) =>
-    fetch(`${proxy.url}${path}`, {
-      method,
-      headers: { authorization: 'Bearer admin-secret', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  t.is((await api('POST', '/api/v2/remotes', { name: 'made', package: 'docker', base_url: registry.url })).status, 201);
+  const api = apiClient(proxy.url, 'admin-secret');
+  t.is((await api.call('POST', '/api/v2/remotes', { name: 'made', package: 'docker', base_url: registry.url })).status, 201);
   const pull = `${proxy.url}/v2/made/app/blobs/${DIGEST}`;
   for (let i = 0; i < 3; i++) t.is((await getWithHeaders(pull, {})).status, 200);
   t.true(answeredHot(logs), 'the pull is answered hot');
 
   // A blocklist on the repository's paths denies the pull at once.
-  t.is((await api('PUT', '/api/v2/remotes/made', { package: 'docker', base_url: registry.url, blocklist: ['/blobs/'] })).status, 200);
+  t.is((await api.call('PUT', '/api/v2/remotes/made', { package: 'docker', base_url: registry.url, blocklist: ['/blobs/'] })).status, 200);
   const denied = await getWithHeaders(pull, {});
   t.is(denied.status, 403);
   t.false(answeredHot(logs));
 
-  t.is((await api('PUT', '/api/v2/remotes/made', { package: 'docker', base_url: registry.url })).status, 200);
+  t.is((await api.call('PUT', '/api/v2/remotes/made', { package: 'docker', base_url: registry.url })).status, 200);
   for (let i = 0; i < 3; i++) t.is((await getWithHeaders(pull, {})).status, 200);
   t.true(answeredHot(logs), 'hot again once allowed');
-  t.is((await api('DELETE', '/api/v2/remotes/made')).status, 204);
+  t.is((await api.call('DELETE', '/api/v2/remotes/made')).status, 204);
   const gone = await getWithHeaders(pull, {});
   t.is(gone.status, 404);
   t.false(answeredHot(logs));

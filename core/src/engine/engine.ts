@@ -141,7 +141,7 @@ export class Engine {
     const path = repo.canonicalPath(requestPath);
     const verdict = repo.classify(path);
     if (verdict.cache === 'deny') return undefined;
-    return { path, verdict, hotKey: HotCache.key(repo.name, entryKey(path, verdict)), document: isRewrittenIndex(repo, verdict) ? verdict : undefined };
+    return { path, hotKey: HotCache.key(repo.name, entryKey(path, verdict)), document: isRewrittenIndex(repo, verdict) ? verdict : undefined };
   }
 
   /**
@@ -254,10 +254,9 @@ export class Engine {
 export interface HotLookup {
   /** The canonical path. */
   readonly path: string;
-  readonly verdict: Classification;
   /** The entry's key in the memory tier. */
   readonly hotKey: string;
-  /** The verdict again when the path is an index document the plugin rewrites for each client. */
+  /** The plugin's verdict, when the path is an index document the plugin rewrites for each client. */
   readonly document: (Classification & { index: string }) | undefined;
 }
 

@@ -151,8 +151,13 @@ export class HotPath {
     if (kept && this.ctx.repos.get(kept.target.repo) === kept.repo) return kept;
     const target = core ? splitRepoUrl(url, PREFIX) : this.#pluginTarget(url);
     const route = target && this.#routeTo(target);
-    if (route) this.#keep(url, route);
-    else if (kept) this.#routes.delete(url);
+    if (!route) {
+      if (kept) this.#routes.delete(url);
+      return undefined;
+    }
+    // A route replacing a stale one takes its place; only a new URL makes room.
+    if (!kept && this.#routes.size >= ROUTES_KEPT) this.#routes.delete(this.#routes.keys().next().value!);
+    this.#routes.set(url, route);
     return route;
   }
 
@@ -164,11 +169,6 @@ export class HotPath {
     if (repo.config.auth.read !== 'anonymous') return undefined;
     const lookup = this.ctx.engine.hotLookup(repo, target.path);
     return lookup && { repo, target, lookup, lines: {} };
-  }
-
-  #keep(url: string, route: HotRoute): void {
-    if (this.#routes.size >= ROUTES_KEPT) this.#routes.delete(this.#routes.keys().next().value!);
-    this.#routes.set(url, route);
   }
 
   /** The route's request line for this method and body size, prepared on first use. */
