@@ -7,12 +7,14 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { KEEP_DIRECTORIES } from '../../core/dist/test/helpers/s3rver.js';
 import { track, trackDir, stop } from './cleanup.js';
 
 const require = createRequire(import.meta.url);
 
 const CHILD = `
 const S3rver = require(process.argv[1]);
+${KEEP_DIRECTORIES}
 const [, , directory, bucket] = process.argv;
 const server = new S3rver({ address: '127.0.0.1', port: 0, directory, silent: true, configureBuckets: [{ name: bucket }] });
 server.run().then(

@@ -35,11 +35,34 @@ export interface S3rverOptions {
 
 const require = createRequire(import.meta.url);
 
+/**
+ * Run in an s3rver process after `S3rver = require(<its main module>)`. s3rver keeps each key in
+ * directories and removes a directory once its last object is deleted; a PUT under the same
+ * directory at that moment opens its file in a directory that is gone, and the unhandled error
+ * ends the server (two fault tests lost theirs when temporary uploads and deletes met under `tmp/`).
+ * S3 has no directories, so deletes here leave them: an empty one lists nothing.
+ */
+export const KEEP_DIRECTORIES = `
+{
+  const { join, dirname } = require('node:path');
+  const { unlink } = require('node:fs/promises');
+  const FilesystemStore = require(join(dirname(process.argv[1]), 'stores', 'filesystem.js'));
+  FilesystemStore.prototype.deleteObject = async function (bucket, key) {
+    for (const kind of ['object', 'object.md5', 'metadata.json']) {
+      await unlink(this.getResourcePath(bucket, key, kind)).catch((err) => {
+        if (err.code !== 'ENOENT') throw err;
+      });
+    }
+  };
+}
+`;
+
 // The server runs in its own process so that its buffers do not count in the test's memory
 // figures, and so that stopping it is a real outage (refused connections), not a paused handler.
 // It exits when its stdin closes, so a crashed test process never leaves it behind.
 const CHILD = `
 const S3rver = require(process.argv[1]);
+${KEEP_DIRECTORIES}
 const [, , directory, port, bucket] = process.argv;
 const server = new S3rver({ address: '127.0.0.1', port: Number(port), directory, silent: true, configureBuckets: [{ name: bucket }] });
 server.run().then((address) => {
