@@ -3,6 +3,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import { AapiError } from '../errors.js';
 import { emitArtifactEvent } from './api/artifact-events.js';
 import { managementApi } from './api/management-api.js';
+import { handedSince } from './direct-get.js';
 import { createErrorHandler } from './error-handler.js';
 import { HotPath } from './hot-path.js';
 import { mountPluginRoutes } from './plugin-routes.js';
@@ -34,7 +35,7 @@ export async function buildApp(ctx: ServerContext, logger: FastifyBaseLogger): P
     serverFactory: (handler, options) => {
       const server = createServer((req, res) => {
         // Hot hits come in origin form, so the rewrite costs them nothing.
-        if (hotPath.handle(req, res)) return;
+        if (hotPath.handle(req, res, handler)) return;
         toOriginForm(req);
         handler(req, res);
       });
@@ -72,7 +73,9 @@ export async function buildApp(ctx: ServerContext, logger: FastifyBaseLogger): P
     reply.code(404).send({ error: { code: 'AAPI_ERR_NOT_FOUND', message: `No route for ${request.method} ${request.url.split('?')[0]}` } });
   });
   app.addHook('onResponse', async (request, reply) => {
-    const line = { method: request.method, url: request.url, status: reply.statusCode, ms: reply.elapsedTime };
+    // A request the hot path handed over with its error counts from when it came.
+    const since = handedSince(request.raw);
+    const line = { method: request.method, url: request.url, status: reply.statusCode, ms: since === undefined ? reply.elapsedTime : performance.now() - since };
     requestLog.record(request.log, line, request.aapi);
     if (request.aapi && ctx.engine.events.active) emitArtifactEvent(ctx.engine.events, request.aapi, reply.statusCode, request.aapi.code);
   });

@@ -5,6 +5,7 @@ import type { HotRead, HotReadRepositories, HotReads } from '@artifactapi/plugin
 import { servedFacts, type HotLookup, type RepoRuntime, type RequestView, type Served } from '../engine/index.js';
 import type { CacheEntry } from '../metadata/index.js';
 import { artifactHeaders } from './artifact-headers.js';
+import { serveDirect, type DirectDeps, type FastifyHandler } from './direct-get.js';
 import { publicBaseVary, rawPublicBase } from './public-base.js';
 import { fileNameOf, REPOSITORY_PREFIX as PREFIX, splitRepoUrl } from './repo-path.js';
 import { repositoryRef } from './repository-ref.js';
@@ -84,6 +85,7 @@ interface HotHeaders {
 export class HotPath {
   #open = true;
   #served = 0;
+  #directCount = 0;
   // Built once per entry: the date formatting, Content-Disposition and header object of a hit
   // were a tenth of its JavaScript time (bench/README.md, issue 11). Weak: entries leave with the cache.
   readonly #headers = new WeakMap<CacheEntry, HotHeaders>();
@@ -92,6 +94,7 @@ export class HotPath {
   readonly #documents = new WeakMap<Buffer, DocumentHeaders>();
   readonly #pluginReads: PluginReads[];
   readonly #repositories: HotReadRepositories;
+  readonly #directDeps: DirectDeps;
 
   constructor(
     private readonly ctx: ServerContext,
@@ -100,6 +103,7 @@ export class HotPath {
   ) {
     this.#pluginReads = ctx.plugins.list().flatMap(({ type, plugin }) => (plugin.hotReads ? [{ ...plugin.hotReads, type }] : []));
     this.#repositories = { resolve: (name) => repositoryRef(ctx, name) };
+    this.#directDeps = { ctx, log, requestLog };
   }
 
   /** From now on every request goes through fastify, which answers 503 while closing. */
@@ -107,8 +111,12 @@ export class HotPath {
     this.#open = false;
   }
 
-  /** Answers the request when it is a hot hit; false when fastify must handle it. */
-  handle(req: IncomingMessage, res: ServerResponse): boolean {
+  /**
+   * Answers the request when it is a hot hit, or takes it over when it is a plain read of a
+   * repository URL that must wait for the disk or the upstream (serveDirect); false when fastify
+   * must handle it. `fastify` answers what serveDirect hands back.
+   */
+  handle(req: IncomingMessage, res: ServerResponse, fastify: FastifyHandler): boolean {
     const url = req.url ?? '';
     const head = req.method === 'HEAD';
     if (!this.#open || !(head || req.method === 'GET')) return false;
@@ -131,7 +139,7 @@ export class HotPath {
       // A bad path, a bad Host or a failing plugin hook: the full pipeline reports it properly.
       return false;
     }
-    if (!answer) return false;
+    if (!answer) return core && route !== undefined && this.#direct(req, res, route, fastify);
     const { raw, body } = answer;
     res.writeHead(200, raw);
     res.end(head ? undefined : body);
@@ -169,6 +177,24 @@ export class HotPath {
     if (repo.config.auth.read !== 'anonymous') return undefined;
     const lookup = this.ctx.engine.hotLookup(repo, target.path);
     return lookup && { repo, target, lookup, lines: {} };
+  }
+
+  /**
+   * Starts serveDirect for a read of a repository URL, unless it needs what only fastify does:
+   * the loop check (a `Via` header), a malformed URL, or a document's view of a client behind
+   * trusted proxies.
+   */
+  #direct(req: IncomingMessage, res: ServerResponse, route: HotRoute, fastify: FastifyHandler): boolean {
+    if (req.headers.via !== undefined || !wellEncoded(req.url!)) return false;
+    const { repo, lookup } = route;
+    const view = lookup.document ? this.#view(route.target.repo, req) : undefined;
+    if (lookup.document && !view) return false;
+    const reqId = `direct-${++this.#directCount}`;
+    serveDirect(this.#directDeps, req, res, { repo, path: route.target.path, view }, fastify, reqId).catch((err: unknown) => {
+      this.log.error({ err, reqId }, 'a repository read failed outside its error handling');
+      res.destroy();
+    });
+    return true;
   }
 
   /** The route's request line for this method and body size, prepared on first use. */
@@ -265,6 +291,17 @@ export class HotPath {
       raw,
     });
     return raw;
+  }
+}
+
+/** Whether the URL's percent-encoding decodes: fastify answers a malformed one with AAPI_ERR_PATH_INVALID. */
+function wellEncoded(url: string): boolean {
+  if (!url.includes('%')) return true;
+  try {
+    decodeURIComponent(url);
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AapiError } from '../../errors.js';
 import { requireWrite } from '../auth.js';
+import { handedError } from '../direct-get.js';
 import { accessDeps, requireRead } from '../repository-access.js';
 import { requestView } from '../public-base.js';
 import { fileNameOf, REPOSITORY_PREFIX as PREFIX, splitRepoUrl } from '../repo-path.js';
@@ -24,6 +25,9 @@ export async function repositoryRoutes(app: FastifyInstance, ctx: ServerContext)
 
   const get = async (request: FastifyRequest, reply: FastifyReply, url?: string) => {
     const { name, path } = target(request, url);
+    // An error the hot path met serving this request itself (direct-get.ts): answered here, not asked again.
+    const handed = handedError(request.raw);
+    if (handed !== undefined) throw handed;
     const found = ctx.service.resolve(name);
     // Virtual repositories have their own URL space.
     if (!found || found.kind === 'virtual') throw new AapiError('AAPI_ERR_REPO_NOT_FOUND', name);
