@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { rename, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -56,11 +56,17 @@ export async function inspectRaw(reference: string, creds?: string): Promise<str
 
 let authFile: Promise<string> | undefined;
 
-/** One `{"auths":{}}` file for every run (the same constant content, so concurrent writers agree). */
+/**
+ * One `{"auths":{}}` file for every run (the same constant content, so concurrent writers agree).
+ * Written beside it and renamed into place: a test process writing it in place truncated it first,
+ * and a skopeo of another test process read it empty (a CI failure).
+ */
 function emptyAuthFile(): Promise<string> {
   authFile ??= (async () => {
     const file = join(tmpdir(), 'artifactapi-skopeo-empty-auth.json');
-    await writeFile(file, '{"auths":{}}\n');
+    const partial = `${file}.${process.pid}`;
+    await writeFile(partial, '{"auths":{}}\n');
+    await rename(partial, file);
     return file;
   })();
   return authFile;
