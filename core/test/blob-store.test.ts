@@ -128,6 +128,18 @@ test('fs blob store: writing recreates tmp/ when it was removed', async (t) => {
   });
 });
 
+test('fs blob store: a commit into a shard directory removed since the store made it makes it again', async (t) => {
+  await withStore(async (store, root) => {
+    const bytes = Buffer.from('shard');
+    const digest = await putBlob(store, bytes);
+    // The store remembers the shard it made; removed behind its back, the rename finds no directory.
+    await rm(join(root, 'blobs', 'sha256', digest.slice(0, 2)), { recursive: true });
+    t.is(await putBlob(store, bytes), digest);
+    t.deepEqual(await store.readAll(digest), bytes);
+    t.deepEqual(await readdir(join(root, 'tmp')), []);
+  });
+});
+
 test('fs blob store: the constructor names a missing root', (t) => {
   const err = t.throws(() => new FsBlobStore({ root: '' }));
   t.regex(err?.message ?? '', /options\.root/);
