@@ -3,6 +3,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import { AapiError } from '../errors.js';
 import { emitArtifactEvent } from './api/artifact-events.js';
 import { managementApi } from './api/management-api.js';
+import { ClaimedUrls } from './claimed-urls.js';
 import { handedSince } from './direct-get.js';
 import { createErrorHandler } from './error-handler.js';
 import { HotPath } from './hot-path.js';
@@ -21,7 +22,8 @@ import { uiBundleDir, uiRoutes } from './ui-routes.js';
 /** Builds the fastify app without listening, so tests can `inject()` or listen on port 0. */
 export async function buildApp(ctx: ServerContext, logger: FastifyBaseLogger): Promise<FastifyInstance> {
   const requestLog = new RequestLog(ctx.metrics);
-  const hotPath = new HotPath(ctx, logger, requestLog);
+  const claimed = new ClaimedUrls();
+  const hotPath = new HotPath(ctx, logger, requestLog, claimed);
   // Errors on a repository take its plugin's body shape (npm clients print only a string `error`).
   const errorHandler = createErrorHandler((request) => {
     const name = request.aapi?.repo;
@@ -87,6 +89,6 @@ export async function buildApp(ctx: ServerContext, logger: FastifyBaseLogger): P
   await app.register(async (scope) => managementApi(scope, ctx));
   await app.register(async (scope) => uiRoutes(scope, { root: uiBundleDir() }));
   // Protocol surfaces of apiVersion 2 plugins (docker /v2, terraform discovery), each in its own scope.
-  for (const loaded of ctx.plugins.list()) if (loaded.plugin.hasRoutes) await mountPluginRoutes(app, loaded, ctx);
+  for (const loaded of ctx.plugins.list()) if (loaded.plugin.hasRoutes) await mountPluginRoutes(app, loaded, ctx, claimed);
   return app;
 }

@@ -5,6 +5,7 @@ import type { HotRead, HotReadRepositories, HotReads } from '@artifactapi/plugin
 import { servedFacts, type HotLookup, type RepoRuntime, type RequestView, type Served } from '../engine/index.js';
 import type { CacheEntry } from '../metadata/index.js';
 import { artifactHeaders } from './artifact-headers.js';
+import type { ClaimedUrls } from './claimed-urls.js';
 import { serveDirect, type DirectDeps, type FastifyHandler } from './direct-get.js';
 import { publicBaseVary, rawPublicBase } from './public-base.js';
 import { fileNameOf, REPOSITORY_PREFIX as PREFIX, splitRepoUrl } from './repo-path.js';
@@ -100,6 +101,8 @@ export class HotPath {
     private readonly ctx: ServerContext,
     private readonly log: FastifyBaseLogger,
     private readonly requestLog: RequestLog,
+    /** Repository URLs plugin routes answer, filled as they are mounted (after this is built). */
+    private readonly claimed: ClaimedUrls,
   ) {
     this.#pluginReads = ctx.plugins.list().flatMap(({ type, plugin }) => (plugin.hotReads ? [{ ...plugin.hotReads, type }] : []));
     this.#repositories = { resolve: (name) => repositoryRef(ctx, name) };
@@ -157,7 +160,7 @@ export class HotPath {
   #route(url: string, core: boolean): HotRoute | undefined {
     const kept = this.#routes.get(url);
     if (kept && this.ctx.repos.get(kept.target.repo) === kept.repo) return kept;
-    const target = core ? splitRepoUrl(url, PREFIX) : this.#pluginTarget(url);
+    const target = core ? this.#coreTarget(url) : this.#pluginTarget(url);
     const route = target && this.#routeTo(target);
     if (!route) {
       if (kept) this.#routes.delete(url);
@@ -207,6 +210,11 @@ export class HotPath {
     );
     route.lines[method] = line;
     return line;
+  }
+
+  /** A repository URL's repository and path, unless a plugin route answers the URL. */
+  #coreTarget(url: string): HotTarget | undefined {
+    return this.claimed.claims(url) ? undefined : splitRepoUrl(url, PREFIX);
   }
 
   /** The artifact a plugin's route would send for `url`, when a plugin declares it (`hotReads`). */

@@ -14,6 +14,7 @@ import { AapiError } from '../errors.js';
 import { storedObject } from '../engine/stored-object.js';
 import type { LoadedPlugin } from '../plugins/index.js';
 import { enforce, isAuthenticated } from './access.js';
+import type { ClaimedUrls } from './claimed-urls.js';
 import { isAdmin } from './auth.js';
 import { accessDeps, repositoryAccess, repositoryOfUrl, requireRead } from './repository-access.js';
 import { publicBase } from './public-base.js';
@@ -35,7 +36,7 @@ interface Wrapped {
  * the plugin's error handler (if it sets one) formats errors in this scope only. A URL that
  * clashes with another route fails at start, naming the plugin.
  */
-export async function mountPluginRoutes(app: FastifyInstance, loaded: LoadedPlugin, ctx: ServerContext): Promise<void> {
+export async function mountPluginRoutes(app: FastifyInstance, loaded: LoadedPlugin, ctx: ServerContext, claimed: ClaimedUrls): Promise<void> {
   await app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
@@ -54,6 +55,7 @@ export async function mountPluginRoutes(app: FastifyInstance, loaded: LoadedPlug
         } catch (err) {
           throw new AapiError('AAPI_ERR_PLUGIN_FAILED', `${loaded.type}.routes: cannot mount ${url}: ${(err as Error).message}`, { cause: err });
         }
+        claimed.claim(url);
       },
       setErrorHandler(handler) {
         scope.setErrorHandler(async (error, request, reply) => {
