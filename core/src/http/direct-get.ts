@@ -13,7 +13,7 @@ import type { ServerContext } from './server-context.js';
 /** Hands a request to fastify's handler (when it must answer an error in its format). */
 export type FastifyHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
-/** A request the hot path has routed: repository, canonical path, and how a rewritten document sees the client. */
+/** A request the hot path has routed: the repository, the path as the repository route reads it, and how a rewritten document sees the client. */
 export interface DirectTarget {
   repo: RepoRuntime;
   path: string;
@@ -51,7 +51,7 @@ export interface DirectDeps {
 
 /**
  * Answers a plain GET or HEAD of a repository URL the hot path routed but could not answer from
- * memory (a miss, a file on disk), as the repository route would, without fastify's routing, hooks
+ * memory (a miss, a file on disk, a document still to render), as the repository route would, without fastify's routing, hooks
  * and reply: they were ~0.3 ms of a cold miss's first byte on a server just started (bench/README.md,
  * issue 11). An error found before the response starts goes to `fastify` with the request, whose
  * repository route answers it (handedError), so errors keep one format and one log path.
