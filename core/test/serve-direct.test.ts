@@ -19,16 +19,12 @@ const SLOW_404_MS = 300;
 async function directProxy(t: ExecutionContext): Promise<{ proxy: TestProxy; logs: CapturedLogs; upstreamGets: (path: string) => number }> {
   const file = { body: BODY, contentType: 'application/gzip', lastModified: LAST_MODIFIED };
   const upstream = await startUpstream({
-    files: { '/a/tool-1.0.tgz': file, '/b/tool-1.0.tgz': file },
+    files: { '/a/tool-1.0.tgz': file, '/b/tool-1.0.tgz': file, '/broken/tool.tgz': { body: 'broken', status: 500 } },
     handlers: {
       '/slow/missing.tgz': async (_req, res) => {
         await sleep(SLOW_404_MS);
         res.statusCode = 404;
         res.end('no');
-      },
-      '/broken/tool.tgz': (_req, res) => {
-        res.statusCode = 500;
-        res.end('broken');
       },
     },
   });
