@@ -1,7 +1,6 @@
 import { createServer } from '../node-http.js';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { AapiError } from '../errors.js';
-import { emitArtifactEvent } from './api/artifact-events.js';
 import { managementApi } from './api/management-api.js';
 import { ClaimedUrls } from './claimed-urls.js';
 import { handedSince } from './direct-get.js';
@@ -21,7 +20,7 @@ import { uiBundleDir, uiRoutes } from './ui-routes.js';
 
 /** Builds the fastify app without listening, so tests can `inject()` or listen on port 0. */
 export async function buildApp(ctx: ServerContext, logger: FastifyBaseLogger): Promise<FastifyInstance> {
-  const requestLog = new RequestLog(ctx.metrics);
+  const requestLog = new RequestLog(ctx.metrics, ctx.engine.events);
   const claimed = new ClaimedUrls();
   const hotPath = new HotPath(ctx, logger, requestLog, claimed);
   // Errors on a repository take its plugin's body shape (npm clients print only a string `error`).
@@ -79,7 +78,6 @@ export async function buildApp(ctx: ServerContext, logger: FastifyBaseLogger): P
     const since = handedSince(request.raw);
     const line = { method: request.method, url: request.url, status: reply.statusCode, ms: since === undefined ? reply.elapsedTime : performance.now() - since };
     requestLog.record(request.log, line, request.aapi);
-    if (request.aapi && ctx.engine.events.active) emitArtifactEvent(ctx.engine.events, request.aapi, reply.statusCode, request.aapi.code);
   });
   await app.register(async (scope) => infoRoutes(scope, ctx));
   await app.register(async (scope) => repositoryRoutes(scope, ctx));

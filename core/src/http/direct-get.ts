@@ -3,7 +3,6 @@ import { performance } from 'node:perf_hooks';
 import { finished, type Readable } from 'node:stream';
 import type { FastifyBaseLogger } from 'fastify';
 import type { RepoRuntime, RequestView, Served } from '../engine/index.js';
-import { emitArtifactEvent } from './api/artifact-events.js';
 import { artifactHeaders } from './artifact-headers.js';
 import { fileNameOf } from './repo-path.js';
 import type { ArtifactLogFields } from './request-context.js';
@@ -61,9 +60,7 @@ export async function serveDirect(deps: DirectDeps, req: IncomingMessage, res: S
   const head = req.method === 'HEAD';
   const artifact: ArtifactLogFields = { repo: target.repo.name, path: target.path };
   const logLine = (): void => {
-    const { ctx, requestLog, log } = deps;
-    requestLog.record(log, { method: req.method!, url: req.url!, status: res.statusCode, ms: performance.now() - started, reqId }, artifact);
-    if (ctx.engine.events.active) emitArtifactEvent(ctx.engine.events, artifact, res.statusCode, undefined);
+    deps.requestLog.record(deps.log, { method: req.method!, url: req.url!, status: res.statusCode, ms: performance.now() - started, reqId }, artifact);
   };
   const handOver = (err: unknown): void => {
     res.off('finish', logLine);

@@ -1,6 +1,8 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { writeSync } from 'node:fs';
 import { pino } from 'pino';
+import type { EventBus } from '../engine/index.js';
+import { emitArtifactEvent } from './api/artifact-events.js';
 import { countInto, type ArtifactCount, type Metrics } from './metrics.js';
 import type { ArtifactLogFields } from './request-context.js';
 
@@ -35,7 +37,8 @@ interface PinoParts {
 const INFO = 30;
 
 /**
- * Counts each artifact request in the metrics and writes the one log line per request. The line
+ * Counts each artifact request in the metrics, writes the one log line per request, and tells
+ * event listeners what an artifact request stood for (`emitArtifactEvent`). The line
  * is the JSON pino would write for `log.info({...line, ...artifact}, 'request')`, built directly:
  * pino's generic path (key loop, redaction, escaping every value) cost ~8 µs a line, a quarter of
  * a 4 KiB hit (bench/README.md, issue 11). Loggers this cannot imitate (a mixin, formatters, a
@@ -43,10 +46,14 @@ const INFO = 30;
  * `log.info`.
  */
 export class RequestLog {
-  constructor(private readonly metrics: Metrics) {}
+  constructor(
+    private readonly metrics: Metrics,
+    private readonly events?: EventBus,
+  ) {}
 
   record(log: FastifyBaseLogger, line: RequestLine, artifact: ArtifactLogFields | null): void {
     this.recordPrepared(log, this.prepare(line, artifact), line.ms, line.reqId);
+    if (artifact && this.events?.active) emitArtifactEvent(this.events, artifact, line.status, artifact.code);
   }
 
   /**
