@@ -3,7 +3,7 @@ import { mkdtemp, rm, statfs, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startUpstream } from '@artifactapi/plugin-sdk/testkit';
-import { blobFiles, eventually, tmpFiles } from '@artifactapi/core/testing/data-dir';
+import { blobFiles, eventually, tmpFilesWithBytes } from '@artifactapi/core/testing/data-dir';
 import { hashedGet } from '@artifactapi/core/testing/hashed-get';
 import { sha256 } from '@artifactapi/core/testing/integrity-asserts';
 import { serviceGate } from '@artifactapi/core/testing/services';
@@ -58,7 +58,7 @@ test.serial('the disk fills up during a download shared by 10 clients: each gets
   t.deepEqual(judgements(cut, big), ['cut'], `every client of the download saw it break off, every byte right\n${logs()}`);
   t.deepEqual(judgements(hitsDuring, hot), ['ok'], 'hits are served while the disk is full');
   t.is(upstream.hits(big.path, 'GET'), 1, 'one download for all ten clients');
-  t.true(await eventually(async () => (await tmpFiles(disk.dir)).length === 0), `temp files left: ${(await tmpFiles(disk.dir)).join(', ')}`);
+  t.true(await eventually(async () => (await tmpFilesWithBytes(disk.dir)).length === 0), `temp files left: ${(await tmpFilesWithBytes(disk.dir)).join(', ')}`);
   t.deepEqual((await blobFiles(disk.dir)).map((b) => b.name), [sha256(hot.body)], 'nothing of the big artifact was committed');
 
   // Still full: asking again is a fresh download that fails again, never the partial bytes.
@@ -72,7 +72,7 @@ test.serial('the disk fills up during a download shared by 10 clients: each gets
   upstream.setFile(small.path, small.body);
   const lastByte = join(disk.dir, 'filler-rest');
   // The cut download's temp file goes shortly after its client saw the cut: wait, or its space comes back.
-  t.true(await eventually(async () => (await tmpFiles(disk.dir)).length === 0));
+  t.true(await eventually(async () => (await tmpFilesWithBytes(disk.dir)).length === 0));
   await writeFile(lastByte, Buffer.alloc(await free())).catch((err: NodeJS.ErrnoException) => {
     if (err.code !== 'ENOSPC') throw err;
   });

@@ -1,12 +1,20 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
 import { FsBlobStore } from '../src/storage/index.js';
 import type { BlobStore } from '../src/storage/index.js';
 import { blobStoreConformance, collect, putBlob, sha256, writeAll } from './conformance/blob-store-conformance.js';
+import { eventually } from './helpers/data-dir.js';
+
+/** Names of the files in `dir` that hold bytes (the store's spare files are empty). */
+async function filesWithBytes(dir: string): Promise<string[]> {
+  const names: string[] = [];
+  for (const name of await readdir(dir)) if ((await stat(join(dir, name))).size > 0) names.push(name);
+  return names;
+}
 
 async function tempRoot(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'aapi-blobs-'));
@@ -33,9 +41,11 @@ blobStoreConformance(test, 'fs', { localPath: true }, async () => {
 /** Runs `body` on a store in a fresh temp root, removed afterwards. */
 async function withStore(body: (store: FsBlobStore, root: string) => Promise<void>): Promise<void> {
   const root = await tempRoot();
+  const store = new FsBlobStore({ root });
   try {
-    await body(new FsBlobStore({ root }), root);
+    await body(store, root);
   } finally {
+    await store.close();
     await rm(root, { recursive: true, force: true });
   }
 }
@@ -52,7 +62,7 @@ test('fs blob store: blobs live at blobs/sha256/<aa>/<hash>, temporary files in 
     await writer.commit(digest);
     t.true(existsSync(finalPath));
     t.false(existsSync(writer.localPath ?? ''), 'the temporary file was moved');
-    t.deepEqual(await readdir(join(root, 'tmp')), []);
+    t.deepEqual(await filesWithBytes(join(root, 'tmp')), [], 'only the empty spare files are left in tmp/');
   });
 });
 
@@ -74,6 +84,7 @@ test('fs blob store: a real write error (EFBIG) makes commit reject and leaves n
       }
       const outcome = await writer.commit('${'e'.repeat(64)}').then(() => 'committed', (err) => err.code);
       await writer.abort();
+      await store.close(); // its spare writers' files go, so what is left is the failed write's
       console.log(JSON.stringify({ outcome, orphans: await store.cleanOrphans() }));
     `;
     const child = spawn('/bin/sh', ['-c', 'ulimit -f 64 && exec "$0" "$@"', process.execPath, '--input-type=module', '-e', script, root], {
@@ -136,8 +147,50 @@ test('fs blob store: a commit into a shard directory removed since the store mad
     await rm(join(root, 'blobs', 'sha256', digest.slice(0, 2)), { recursive: true });
     t.is(await putBlob(store, bytes), digest);
     t.deepEqual(await store.readAll(digest), bytes);
-    t.deepEqual(await readdir(join(root, 'tmp')), []);
+    t.deepEqual(await filesWithBytes(join(root, 'tmp')), []);
   });
+});
+
+test('fs blob store: writers are made ahead of need, so the next write finds its file there', async (t) => {
+  await withStore(async (store, root) => {
+    await putBlob(store, Buffer.from('first'));
+    const tmp = join(root, 'tmp');
+    t.true(await eventually(async () => (await readdir(tmp)).length === 2), 'two spare files are made after a write');
+    const spares = await readdir(tmp);
+    const writer = await store.beginWrite();
+    t.true(spares.map((name) => join(tmp, name)).includes(writer.localPath ?? ''), 'the writer took a spare file');
+    await writeAll(writer, [Buffer.from('second')]);
+    await writer.commit(sha256(Buffer.from('second')));
+    t.deepEqual(await store.readAll(sha256(Buffer.from('second'))), Buffer.from('second'));
+  });
+});
+
+test('fs blob store: a spare file removed by hand is not written into', async (t) => {
+  await withStore(async (store, root) => {
+    await putBlob(store, Buffer.from('first'));
+    const tmp = join(root, 'tmp');
+    t.true(await eventually(async () => (await readdir(tmp)).length === 2));
+    // Someone empties tmp/ while the store runs: its spares' files are gone.
+    await rm(tmp, { recursive: true });
+    const bytes = Buffer.from('after tmp/ was emptied');
+    const digest = await putBlob(store, bytes);
+    t.deepEqual(await store.readAll(digest), bytes);
+  });
+});
+
+test('fs blob store: close removes the spare files, those still being made too', async (t) => {
+  const root = await tempRoot();
+  try {
+    const store = new FsBlobStore({ root });
+    await putBlob(store, Buffer.from('one'));
+    // Right after a write its spares are still being made: close waits for them.
+    await store.close();
+    t.deepEqual(await readdir(join(root, 'tmp')), []);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    t.deepEqual(await readdir(join(root, 'tmp')), [], 'nothing made after close');
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
 });
 
 test('fs blob store: the constructor names a missing root', (t) => {

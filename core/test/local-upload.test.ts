@@ -1,7 +1,7 @@
 import test, { type ExecutionContext } from 'ava';
 import { createHash } from 'node:crypto';
 import { startUpstream } from '@artifactapi/plugin-sdk/testkit';
-import { blobFiles, eventually, tmpFiles } from './helpers/data-dir.js';
+import { blobFiles, eventually, tmpFilesWithBytes } from './helpers/data-dir.js';
 import { fetchSummary } from './helpers/fetch-summary.js';
 import { genericRemote, startProxy } from './helpers/proxy.js';
 
@@ -71,7 +71,7 @@ test('X-Checksum-Sha256: a matching digest → 201, a wrong one → 400 AAPI_ERR
   t.like(bad, { status: 400, code: 'AAPI_ERR_CHECKSUM_MISMATCH' });
   t.like(await fetchSummary(url('bad.bin')), { status: 404 });
   t.deepEqual((await blobFiles(proxy.dataDir)).map((b) => b.name), [sha256('checked')]);
-  t.true(await eventually(async () => (await tmpFiles(proxy.dataDir)).length === 0), 'the rejected upload left no temp file');
+  t.true(await eventually(async () => (await tmpFilesWithBytes(proxy.dataDir)).length === 0), 'the rejected upload left no temp file');
 
   t.like(await put(url('odd.bin'), 'x', { ...auth, 'x-checksum-sha256': 'not-hex' }), { status: 400, code: 'AAPI_ERR_REQUEST_INVALID' });
 });

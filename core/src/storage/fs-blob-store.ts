@@ -1,4 +1,4 @@
-import { createWriteStream, constants as fsConstants } from 'node:fs';
+import { createWriteStream, existsSync, constants as fsConstants } from 'node:fs';
 import type { WriteStream } from 'node:fs';
 import { access, mkdir, open, readFile, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
@@ -20,6 +20,8 @@ export interface FsBlobStoreOptions {
 }
 
 const SHARD = /^[0-9a-f]{2}$/;
+/** Writers kept ready: one for the next miss, one for a second miss before the first is replaced. */
+const SPARE_WRITERS = 2;
 
 /**
  * Content-addressed blobs on the local filesystem, the embedded default.
@@ -37,6 +39,10 @@ export class FsBlobStore implements BlobStore {
   #tmpReady: Promise<unknown> | undefined;
   /** Shard directories this store has made or found: a commit into one skips the mkdir. */
   readonly #shards = new Set<string>();
+  /** Writers made ahead of need, each on an empty file in tmp/. */
+  readonly #spares: FsBlobWriter[] = [];
+  readonly #making = new Set<Promise<void>>();
+  #closed = false;
 
   constructor(options: FsBlobStoreOptions) {
     if (typeof options?.root !== 'string' || options.root === '') {
@@ -50,10 +56,26 @@ export class FsBlobStore implements BlobStore {
   /**
    * Opens a temporary file in `<root>/tmp`. Its `stream` writes each chunk to the file as it comes
    * (no userland buffering beyond the stream's queue), so readers may tail `localPath`.
-   * Aborting `signal` aborts the writer.
+   * Aborting `signal` aborts the writer. Writers are made ahead of need ({@link SPARE_WRITERS}):
+   * making a file took the thread pool 0.3-0.8 ms here, and a cold miss's first byte waited for it
+   * (bench/README.md, issue 11).
    */
   async beginWrite(signal?: AbortSignal): Promise<BlobWriter> {
     signal?.throwIfAborted();
+    let writer = this.#spares.pop();
+    // A spare whose file was removed by hand since (tmp/ emptied) would write into nothing.
+    if (writer && !existsSync(writer.localPath)) {
+      void writer.abort().catch(() => {});
+      writer = undefined;
+    }
+    if (!this.#closed) setImmediate(this.#refill);
+    writer ??= await this.#newWriter();
+    // The signal may have fired while the file was being opened.
+    await watchSignal(writer, signal);
+    return writer;
+  }
+
+  async #newWriter(): Promise<FsBlobWriter> {
     this.#tmpReady ??= mkdir(this.#tmpDir, { recursive: true });
     await this.#tmpReady;
     const path = join(this.#tmpDir, randomUUID());
@@ -63,11 +85,25 @@ export class FsBlobStore implements BlobStore {
       await mkdir(this.#tmpDir, { recursive: true });
       return open(path, 'wx');
     });
-    const writer = new FsBlobWriter(this, path, handle);
-    // The signal may have fired while the file was being opened.
-    await watchSignal(writer, signal);
-    return writer;
+    return new FsBlobWriter(this, path, handle);
   }
+
+  /** Makes spare writers up to SPARE_WRITERS; one that cannot be made is simply not there (beginWrite reports why). */
+  readonly #refill = (): void => {
+    while (!this.#closed && this.#spares.length + this.#making.size < SPARE_WRITERS) {
+      const making: Promise<void> = this.#newWriter().then(
+        (writer) => {
+          this.#making.delete(making);
+          if (this.#closed) return writer.abort().catch(() => {});
+          this.#spares.push(writer);
+        },
+        () => {
+          this.#making.delete(making);
+        },
+      );
+      this.#making.add(making);
+    }
+  };
 
   async stat(digest: Sha256Hex): Promise<BlobStat | undefined> {
     try {
@@ -115,13 +151,16 @@ export class FsBlobStore implements BlobStore {
 
   /**
    * Removes everything in `tmp/`. Only safe while no writer is open, hence "called at start":
-   * a writer of this process would lose its file.
+   * a writer of this process would lose its file. Counts the files that held bytes, i.e. the
+   * writes a crash cut off: the empty files kept ready for writes go too, uncounted.
    */
   async cleanOrphans(): Promise<number> {
     let removed = 0;
     for (const name of await readdirOrEmpty(this.#tmpDir)) {
-      await rm(join(this.#tmpDir, name), { recursive: true, force: true });
-      removed++;
+      const path = join(this.#tmpDir, name);
+      const written = await stat(path).then((st) => !st.isFile() || st.size > 0, () => false);
+      await rm(path, { recursive: true, force: true });
+      if (written) removed++;
     }
     return removed;
   }
@@ -134,8 +173,14 @@ export class FsBlobStore implements BlobStore {
     }
   }
 
-  /** Nothing to release: every file handle belongs to a writer or a read stream. */
-  async close(): Promise<void> {}
+  /**
+   * Removes the spare writers' files, those still being made included, so that the root can go
+   * once this resolves; every other file handle belongs to a writer or a read stream.
+   */
+  async close(): Promise<void> {
+    this.#closed = true;
+    await Promise.all([...this.#making, ...this.#spares.splice(0).map((writer) => writer.abort().catch(() => {}))]);
+  }
 
   /** Final path of a blob; rejects anything but 64 lower-case hex digits, so no path can escape. */
   blobPath(digest: Sha256Hex): string {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -29,9 +29,22 @@ export async function blobFiles(dataDir: string): Promise<BlobFile[]> {
   return out.sort((a, b) => a.path.localeCompare(b.path));
 }
 
-/** Names in `<data>/tmp/` (the blob store's files being written). */
+/** Every name in `<data>/tmp/`: the blob store's files being written, and the empty ones it keeps ready. */
 export async function tmpFiles(dataDir: string): Promise<string[]> {
   return readdir(join(dataDir, 'tmp')).catch(() => []);
+}
+
+/**
+ * Names in `<data>/tmp/` of files that hold bytes: being written, or left behind by a write. The
+ * empty files the blob store keeps ready for its next writes are not listed.
+ */
+export async function tmpFilesWithBytes(dataDir: string): Promise<string[]> {
+  const names: string[] = [];
+  for (const name of await tmpFiles(dataDir)) {
+    const size = await stat(join(dataDir, 'tmp', name)).then((s) => s.size, () => 0);
+    if (size > 0) names.push(name);
+  }
+  return names;
 }
 
 /**

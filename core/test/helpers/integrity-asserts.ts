@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ExecutionContext } from 'ava';
-import { blobFiles, eventually, tmpFiles } from './data-dir.js';
+import { blobFiles, eventually, tmpFilesWithBytes } from './data-dir.js';
 import type { HashedResponse } from './hashed-get.js';
 
 /**
@@ -27,7 +27,7 @@ export function assertWhole(t: ExecutionContext, r: HashedResponse, body: Uint8A
 
 /** Asserts nothing was committed under `<data>/blobs` and the temp files are gone (they may go shortly after the response). */
 export async function assertNothingStored(t: ExecutionContext, dataDir: string): Promise<void> {
-  t.true(await eventually(async () => (await tmpFiles(dataDir)).length === 0), `temp files left: ${(await tmpFiles(dataDir)).join(', ')}`);
+  t.true(await eventually(async () => (await tmpFilesWithBytes(dataDir)).length === 0), `temp files left: ${(await tmpFilesWithBytes(dataDir)).join(', ')}`);
   t.deepEqual(await blobFiles(dataDir), [], 'no blob committed');
 }
 
