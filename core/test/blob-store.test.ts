@@ -165,6 +165,28 @@ test('fs blob store: writers are made ahead of need, so the next write finds its
   });
 });
 
+test('fs blob store: a spare writer hands out a read handle on its file, once', async (t) => {
+  await withStore(async (store, root) => {
+    const first = await store.beginWrite();
+    t.is(first.takeLocalReader?.(), undefined, 'a writer made on demand has none');
+    await first.abort();
+    t.true(await eventually(async () => (await readdir(join(root, 'tmp'))).length === 2));
+    const writer = await store.beginWrite();
+    const reader = writer.takeLocalReader?.();
+    t.not(reader, undefined);
+    t.is(writer.takeLocalReader?.(), undefined, 'handed out once');
+    try {
+      const bytes = Buffer.from('read back while being written');
+      await writeAll(writer, [bytes]);
+      const { buffer, bytesRead } = await reader!.read(Buffer.alloc(64), 0, 64, 0);
+      t.deepEqual(buffer.subarray(0, bytesRead), bytes);
+      await writer.commit(sha256(bytes));
+    } finally {
+      await reader?.close();
+    }
+  });
+});
+
 test('fs blob store: a spare file removed by hand is not written into', async (t) => {
   await withStore(async (store, root) => {
     await putBlob(store, Buffer.from('first'));

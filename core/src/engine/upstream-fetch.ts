@@ -58,7 +58,7 @@ export async function openSink(deps: StoreDownloadDeps): Promise<DownloadSink> {
   const writer = await deps.blobs.beginWrite(); // the store's own errors, as they are
   let spool: WriteStream | undefined;
   try {
-    if (writer.localPath) return { writer, spool, file: writer.localPath, reader: await open(writer.localPath, 'r') };
+    if (writer.localPath) return { writer, spool, file: writer.localPath, reader: writer.takeLocalReader?.() ?? (await open(writer.localPath, 'r')) };
     const file = join(deps.spoolDir, randomUUID());
     spool = createWriteStream(file);
     await once(spool, 'open');

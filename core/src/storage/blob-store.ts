@@ -1,4 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
+import type { FileHandle } from 'node:fs/promises';
 
 /** A blob's identity: lower-case hex sha256 of its bytes. */
 export type Sha256Hex = string;
@@ -25,6 +26,12 @@ export interface BlobWriter {
    * concurrent readers follow a download through it; stores without one get a local spool.
    */
   readonly localPath?: string;
+  /**
+   * A handle on `localPath` opened for reading ahead of need, handed out once: the caller then
+   * closes it. Undefined when there is none (open `localPath` instead); one not taken is closed
+   * with the writer.
+   */
+  takeLocalReader?(): FileHandle | undefined;
   /** Finishes the stream and publishes the bytes under `digest`. Idempotent when the blob exists already. */
   commit(digest: Sha256Hex): Promise<void>;
   /** Discards everything written. Safe to call more than once and after a failed commit. */

@@ -68,14 +68,17 @@ export class FsBlobStore implements BlobStore {
       void writer.abort().catch(() => {});
       writer = undefined;
     }
-    if (!this.#closed) setImmediate(this.#refill);
+    // The spares are made again once a writer is done (replenish), off a miss's way to its first
+    // byte; only a burst that used them all up makes them at once.
+    if (this.#spares.length === 0) this.replenish();
     writer ??= await this.#newWriter();
     // The signal may have fired while the file was being opened.
     await watchSignal(writer, signal);
     return writer;
   }
 
-  async #newWriter(): Promise<FsBlobWriter> {
+  /** A writer on a new file in tmp/; `withReader` opens the file for reading too (a spare's). */
+  async #newWriter(withReader = false): Promise<FsBlobWriter> {
     this.#tmpReady ??= mkdir(this.#tmpDir, { recursive: true });
     await this.#tmpReady;
     const path = join(this.#tmpDir, randomUUID());
@@ -85,13 +88,25 @@ export class FsBlobStore implements BlobStore {
       await mkdir(this.#tmpDir, { recursive: true });
       return open(path, 'wx');
     });
-    return new FsBlobWriter(this, path, handle);
+    if (!withReader) return new FsBlobWriter(this, path, handle, undefined);
+    try {
+      return new FsBlobWriter(this, path, handle, await open(path, 'r'));
+    } catch (err) {
+      await handle.close().catch(() => {});
+      await unlink(path).catch(() => {});
+      throw err;
+    }
+  }
+
+  /** @internal Makes spare writers up to SPARE_WRITERS soon (a writer is done, or one was taken). */
+  replenish(): void {
+    if (!this.#closed && this.#spares.length + this.#making.size < SPARE_WRITERS) setImmediate(this.#refill);
   }
 
   /** Makes spare writers up to SPARE_WRITERS; one that cannot be made is simply not there (beginWrite reports why). */
   readonly #refill = (): void => {
     while (!this.#closed && this.#spares.length + this.#making.size < SPARE_WRITERS) {
-      const making: Promise<void> = this.#newWriter().then(
+      const making: Promise<void> = this.#newWriter(true).then(
         (writer) => {
           this.#making.delete(making);
           if (this.#closed) return writer.abort().catch(() => {});
@@ -221,10 +236,13 @@ class FsBlobWriter extends StatefulBlobWriter implements BlobWriter {
   readonly stream: WriteStream;
   readonly localPath: string;
   protected override readonly state: BlobWriterState;
+  /** A read handle on the file, until taken (takeLocalReader) or closed with the writer. */
+  #reader: FileHandle | undefined;
 
-  constructor(store: FsBlobStore, path: string, handle: FileHandle) {
+  constructor(store: FsBlobStore, path: string, handle: FileHandle, reader: FileHandle | undefined) {
     super();
     this.localPath = path;
+    this.#reader = reader;
     // autoClose: false keeps the file open after 'finish', so commit can fsync it; destroying
     // the stream is what closes it, on every path.
     this.stream = createWriteStream(path, { fd: handle, autoClose: false });
@@ -234,15 +252,30 @@ class FsBlobWriter extends StatefulBlobWriter implements BlobWriter {
       },
       flush: () => finished(this.stream),
       publish: async (digest) => {
+        this.#closeReader();
         await handle.sync();
         // The rename does not need the file closed: both at once, one turn of the thread pool less.
         await Promise.all([this.#closeStream(), store.publish(path, digest)]);
+        store.replenish();
       },
       discard: async () => {
+        this.#closeReader();
         await this.#closeStream().catch(() => undefined);
         await unlink(path).catch(ignoreEnoent);
+        store.replenish();
       },
     });
+  }
+
+  takeLocalReader(): FileHandle | undefined {
+    const reader = this.#reader;
+    this.#reader = undefined;
+    return reader;
+  }
+
+  #closeReader(): void {
+    void this.#reader?.close().catch(() => {});
+    this.#reader = undefined;
   }
 
   async #closeStream(): Promise<void> {
