@@ -1,20 +1,13 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
 import { FsBlobStore } from '../src/storage/index.js';
 import type { BlobStore } from '../src/storage/index.js';
 import { blobStoreConformance, collect, putBlob, sha256, writeAll } from './conformance/blob-store-conformance.js';
-import { eventually } from './helpers/data-dir.js';
-
-/** Names of the files in `dir` that hold bytes (the store's spare files are empty). */
-async function filesWithBytes(dir: string): Promise<string[]> {
-  const names: string[] = [];
-  for (const name of await readdir(dir)) if ((await stat(join(dir, name))).size > 0) names.push(name);
-  return names;
-}
+import { eventually, tmpFilesWithBytes } from './helpers/data-dir.js';
 
 async function tempRoot(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'aapi-blobs-'));
@@ -62,7 +55,7 @@ test('fs blob store: blobs live at blobs/sha256/<aa>/<hash>, temporary files in 
     await writer.commit(digest);
     t.true(existsSync(finalPath));
     t.false(existsSync(writer.localPath ?? ''), 'the temporary file was moved');
-    t.deepEqual(await filesWithBytes(join(root, 'tmp')), [], 'only the empty spare files are left in tmp/');
+    t.deepEqual(await tmpFilesWithBytes(root), [], 'only the empty spare files are left in tmp/');
   });
 });
 
@@ -147,7 +140,7 @@ test('fs blob store: a commit into a shard directory removed since the store mad
     await rm(join(root, 'blobs', 'sha256', digest.slice(0, 2)), { recursive: true });
     t.is(await putBlob(store, bytes), digest);
     t.deepEqual(await store.readAll(digest), bytes);
-    t.deepEqual(await filesWithBytes(join(root, 'tmp')), []);
+    t.deepEqual(await tmpFilesWithBytes(root), []);
   });
 });
 
