@@ -60,11 +60,11 @@ async function loadOnce(server, url, c, notes) {
   const cpuSeconds = stopCpu();
   const peakRssMiB = stopRss();
   if (load.errors || load.timeouts || load.non2xx) {
-    notes.push(`${server.label} ${c.label}: ${load.errors} errors, ${load.timeouts} timeouts, ${load.non2xx} non-2xx`);
+    notes.push(`${server.name} ${c.label}: ${load.errors} errors, ${load.timeouts} timeouts, ${load.non2xx} non-2xx`);
   }
   if (load.requests === 0) {
     // wrk counts only completed responses: its zeros would read as measured figures.
-    notes.push(`${server.label} ${c.label}: no response completed within a ${loadSeconds} s load`);
+    notes.push(`${server.name} ${c.label}: no response completed within a ${loadSeconds} s load`);
     return { reqPerSec: NaN, bytesPerSec: NaN, latencyP99: NaN, peakRssMiB, cpuUsPerRequest: NaN };
   }
   return { ...load, peakRssMiB, cpuUsPerRequest: (cpuSeconds * 1e6) / load.requests };
@@ -88,11 +88,11 @@ function medianRound(results) {
  * moved by half between two runs (bench/README.md, session 23). Results by server name, per case.
  */
 async function measureAll(servers, notes) {
-  const byServer = Object.fromEntries(servers.map((s) => [s.label, []]));
+  const byServer = Object.fromEntries(servers.map((s) => [s.name, []]));
   for (const c of CASES) {
     const url = (server) => (c.packument ? `${server.npmBase}/${PACKUMENT}` : server.base + blobPath(c.size, `hit-${c.size}`));
     for (const server of servers) {
-      await warm(url(server), c.size, notes, server.label);
+      await warm(url(server), c.size, notes, server.name);
       await runWrk({ url: url(server), connections: c.connections, duration: 1, headers: c.headers }); // JIT warm-up
     }
     const rounds = servers.map(() => []);
@@ -102,7 +102,7 @@ async function measureAll(servers, notes) {
         rounds[n].push(await loadOnce(servers[n], url(servers[n]), c, notes));
       }
     }
-    servers.forEach((server, n) => byServer[server.label].push(medianRound(rounds[n])));
+    servers.forEach((server, n) => byServer[server.name].push(medianRound(rounds[n])));
   }
   return byServer;
 }
@@ -123,7 +123,7 @@ export async function cacheHit() {
     const withReference = process.env.BENCH_NODE_HTTP === '0' || targets.includes('node-http') ? targets : [...targets, 'node-http'];
     for (const name of withReference) {
       const server = await startServerOrSkip(name, { originPort: origin.port, npmOriginPort: npmOrigin.port }, notes);
-      if (server) servers.push(Object.assign(server, { label: name }));
+      if (server) servers.push(server);
     }
     byServer = await measureAll(servers, notes);
   } finally {
