@@ -5,6 +5,7 @@ import { managementApi } from './api/management-api.js';
 import { ClaimedUrls } from './claimed-urls.js';
 import { handedSince } from './direct-get.js';
 import { createErrorHandler } from './error-handler.js';
+import { FastLane } from './fast-lane.js';
 import { HotPath } from './hot-path.js';
 import { mountPluginRoutes } from './plugin-routes.js';
 import { refuseOwnRequests } from './loop-guard.js';
@@ -31,6 +32,7 @@ export async function buildApp(ctx: ServerContext, logger: FastifyBaseLogger): P
     // optional: a plugin built with an SDK older than the hook has none
     return type === undefined ? undefined : ctx.plugins.get(type)?.plugin.errorBody;
   });
+  let lane: FastLane | undefined;
   const app = Fastify({
     // Hot hits are answered before fastify sees them; the server settings are fastify's own.
     serverFactory: (handler, options) => {
@@ -45,6 +47,7 @@ export async function buildApp(ctx: ServerContext, logger: FastifyBaseLogger): P
       server.keepAliveTimeout = timeouts.keepAliveTimeout ?? server.keepAliveTimeout;
       server.requestTimeout = timeouts.requestTimeout ?? server.requestTimeout;
       server.setTimeout(timeouts.connectionTimeout ?? 0);
+      lane = FastLane.install(server, hotPath);
       return server;
     },
     loggerInstance: logger,
@@ -64,6 +67,7 @@ export async function buildApp(ctx: ServerContext, logger: FastifyBaseLogger): P
   // turns idle later and would hold shutdown until keepAliveTimeout (72 s). Sweep until closed.
   app.addHook('preClose', (done) => {
     hotPath.close();
+    lane?.close();
     const sweep = setInterval(() => app.server.closeIdleConnections(), 50).unref();
     app.server.once('close', () => clearInterval(sweep));
     done();

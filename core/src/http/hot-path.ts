@@ -42,6 +42,19 @@ interface HotTarget {
   type?: string;
 }
 
+/** A hit found in memory, for its caller to write and then {@link HotPath.record}. */
+export interface HotHit {
+  /** Response headers, flat [name, value, …] as `writeHead` takes them, content-length included. */
+  readonly raw: string[];
+  /** The body a GET sends (a HEAD sends none). */
+  readonly body: Buffer;
+  readonly head: boolean;
+  readonly url: string;
+  readonly route: HotRoute;
+  /** performance.now() when the request was taken up, for its log line. */
+  readonly started: number;
+}
+
 /** What a URL reads and where its entry is, kept across requests by URL ({@link HotPath}). */
 interface HotRoute {
   /** The repository the route was worked out for. */
@@ -126,29 +139,58 @@ export class HotPath {
     const core = url.startsWith(PREFIX);
     if (!core && this.#pluginReads.length === 0) return false;
     if (needsPipeline(req.rawHeaders)) return false;
+    // req.headers is built on first use: only a document's view asks for it.
+    const found = this.#find(url, core, head, () => req.headers as Record<string, string | undefined>, isEncrypted(req));
+    if (!found) return false;
+    if (!('raw' in found)) return core && this.#direct(req, res, found, fastify);
+    res.writeHead(200, found.raw);
+    res.end(head ? undefined : found.body);
+    this.record(found);
+    return true;
+  }
+
+  /**
+   * The hot hit for a plain GET or HEAD read off a socket by the fast lane (fast-lane.ts), which
+   * has already turned away the heads `handle` leaves to fastify (NEEDS_PIPELINE and the like);
+   * `headers` are lower-cased. Undefined when it is not one: the caller hands the request to
+   * node:http, whose `handle` then looks again and serves it properly.
+   */
+  hit(method: 'GET' | 'HEAD', url: string, headers: Readonly<Record<string, string>>, encrypted: boolean): HotHit | undefined {
+    if (!this.#open) return undefined;
+    const core = url.startsWith(PREFIX);
+    if (!core && this.#pluginReads.length === 0) return undefined;
+    const found = this.#find(url, core, method === 'HEAD', () => headers, encrypted);
+    return found && 'raw' in found ? found : undefined;
+  }
+
+  /** Logs and counts a hit once its response is written. */
+  record(hit: HotHit): void {
+    const bytes = hit.head ? 0 : hit.body.byteLength;
+    const line = this.#lineOf(hit.route, hit.head ? 'HEAD' : 'GET', hit.url, bytes);
+    this.requestLog.recordPrepared(this.log, line, performance.now() - hit.started, `hot-${++this.#served}`);
+  }
+
+  /**
+   * The hit for `url` when memory holds it; else its route, for a read that must wait; undefined
+   * when fastify must handle the request.
+   */
+  #find(url: string, core: boolean, head: boolean, headers: () => Record<string, string | undefined>, encrypted: boolean): HotHit | HotRoute | undefined {
     const started = performance.now();
-    let answer: { raw: string[]; body: Buffer } | undefined;
     let route: HotRoute | undefined;
     try {
       route = this.#route(url, core);
-      if (!route) return false;
+      if (!route) return undefined;
       const { target } = route;
       const name = target.repo;
-      const view = core ? () => this.#view(name, req) : () => undefined;
+      const view = core ? () => this.#view(name, headers(), encrypted) : () => undefined;
       const hit = this.ctx.engine.hotAnswer(route.repo, route.lookup, view);
-      if (hit?.kind === 'artifact') answer = { raw: this.#headersFor(hit.entry, target, hit.bytes.byteLength), body: hit.bytes };
-      else if (hit) answer = { raw: this.#documentHeaders(hit.facts, hit.body), body: hit.body };
+      if (hit?.kind === 'artifact') return { raw: this.#headersFor(hit.entry, target, hit.bytes.byteLength), body: hit.bytes, head, url, route, started };
+      if (hit) return { raw: this.#documentHeaders(hit.facts, hit.body), body: hit.body, head, url, route, started };
+      return route;
     } catch {
       // A bad path, a bad Host or a failing plugin hook: the full pipeline reports it properly.
-      return false;
+      return undefined;
     }
-    if (!answer) return core && route !== undefined && this.#direct(req, res, route, fastify);
-    const { raw, body } = answer;
-    res.writeHead(200, raw);
-    res.end(head ? undefined : body);
-    const bytes = head ? 0 : body.byteLength;
-    this.requestLog.recordPrepared(this.log, this.#lineOf(route, head ? 'HEAD' : 'GET', url, bytes), performance.now() - started, `hot-${++this.#served}`);
-    return true;
   }
 
   /**
@@ -190,7 +232,7 @@ export class HotPath {
   #direct(req: IncomingMessage, res: ServerResponse, route: HotRoute, fastify: FastifyHandler): boolean {
     if (req.headers.via !== undefined || !wellEncoded(req.url!)) return false;
     const { repo, lookup } = route;
-    const view = lookup.document ? this.#view(route.target.repo, req) : undefined;
+    const view = lookup.document ? this.#view(route.target.repo, req.headers as Record<string, string | undefined>, isEncrypted(req)) : undefined;
     if (lookup.document && !view) return false;
     const reqId = `direct-${++this.#directCount}`;
     serveDirect(this.#directDeps, req, res, { repo, path: route.target.path, view }, fastify, reqId).catch((err: unknown) => {
@@ -237,11 +279,11 @@ export class HotPath {
   }
 
   /** How a rewritten index document is asked for, when it can be judged without fastify (no trusted forwarded headers). */
-  #view(name: string, req: IncomingMessage): RequestView | undefined {
-    const base = rawPublicBase(req, this.ctx.config);
+  #view(name: string, headers: Record<string, string | undefined>, encrypted: boolean): RequestView | undefined {
+    const base = rawPublicBase(headers.host, encrypted, this.ctx.config);
     if (base === undefined) return undefined;
     return {
-      headers: req.headers as Record<string, string | undefined>,
+      headers,
       publicBase: () => `${base()}${PREFIX}${name}`,
       publicBaseVary: publicBaseVary(this.ctx.config),
     };
@@ -300,6 +342,10 @@ export class HotPath {
     });
     return raw;
   }
+}
+
+function isEncrypted(req: IncomingMessage): boolean {
+  return (req.socket as { encrypted?: boolean }).encrypted === true;
 }
 
 /** Whether the URL's percent-encoding decodes: fastify answers a malformed one with AAPI_ERR_PATH_INVALID. */

@@ -1,4 +1,3 @@
-import type { IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
 import type { FastifyRequest } from 'fastify';
 import type { AppConfig } from '../config/index.js';
@@ -29,12 +28,12 @@ export function publicBase(request: FastifyRequest, publicUrl: string | undefine
  * publicBase for a request fastify has not seen (the hot path), as a function called only when a
  * document needs it; undefined when only fastify can tell, i.e. when forwarded headers are trusted.
  */
-export function rawPublicBase(request: IncomingMessage, config: Pick<AppConfig, 'public_url' | 'server'>): (() => string) | undefined {
+export function rawPublicBase(host: string | undefined, encrypted: boolean, config: Pick<AppConfig, 'public_url' | 'server'>): (() => string) | undefined {
   const publicUrl = config.public_url;
   if (publicUrl) return () => publicUrl.replace(/\/+$/, '');
   if (config.server.trust_proxy !== false) return undefined;
-  const scheme = (request.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
-  return () => `${scheme}://${validHost(request.headers.host || 'localhost')}`;
+  const scheme = encrypted ? 'https' : 'http';
+  return () => `${scheme}://${validHost(host || 'localhost')}`;
 }
 
 /** The request headers publicBase reads, for Vary: none when public_url is configured. */
