@@ -47,7 +47,7 @@ export async function buildApp(ctx: ServerContext, logger: FastifyBaseLogger): P
       server.keepAliveTimeout = timeouts.keepAliveTimeout ?? server.keepAliveTimeout;
       server.requestTimeout = timeouts.requestTimeout ?? server.requestTimeout;
       server.setTimeout(timeouts.connectionTimeout ?? 0);
-      lane = FastLane.install(server, hotPath);
+      lane = FastLane.install(server, hotPath, logger);
       return server;
     },
     loggerInstance: logger,

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
+import type { FastifyBaseLogger } from 'fastify';
 import type { HotHit, HotPath } from './hot-path.js';
 import { parsePlainHead } from './request-head.js';
 
@@ -50,6 +51,7 @@ export class FastLane {
   private constructor(
     readonly hot: HotPath,
     readonly server: Server,
+    readonly log: FastifyBaseLogger,
     /** node:http's own handling of a new connection. */
     readonly handOver: (socket: Socket) => void,
   ) {}
@@ -58,12 +60,12 @@ export class FastLane {
    * Puts a lane in front of `server`'s connections. Undefined (the server left as it is) when the
    * server does not have the single connection listener node:http installs.
    */
-  static install(server: Server, hot: HotPath): FastLane | undefined {
+  static install(server: Server, hot: HotPath, log: FastifyBaseLogger): FastLane | undefined {
     const listeners = server.listeners('connection');
     if (listeners.length !== 1) return undefined;
     const nodeHttp = listeners[0] as (this: Server, socket: Socket) => void;
     server.removeListener('connection', nodeHttp);
-    const lane = new FastLane(hot, server, (socket) => nodeHttp.call(server, socket));
+    const lane = new FastLane(hot, server, log, (socket) => nodeHttp.call(server, socket));
     server.on('connection', (socket: Socket) => lane.#accept(socket));
     return lane;
   }
@@ -132,7 +134,13 @@ class LaneConnection {
   }
 
   readonly #onData = (chunk: Buffer): void => {
-    this.#take(chunk);
+    try {
+      this.#take(chunk);
+    } catch (err) {
+      // A fault of the lane's own: this connection goes, the server stays.
+      this.lane.log.error({ err }, 'the fast lane failed on a connection');
+      this.socket.destroy();
+    }
   };
 
   /** Answers the requests in `bytes`, from the first, while they are hot hits. */
@@ -145,7 +153,7 @@ class LaneConnection {
       const response = hit && this.lane.bytesOf(hit);
       if (!response) return this.#handOver(bytes.subarray(at));
       const flowing = this.#write(response);
-      hot.record(hit);
+      hot.record(hit, 'hot-lane');
       at = head.end;
       // The client takes responses slower than it sends requests: wait for it, as node:http does.
       if (!flowing && at < bytes.length) {

@@ -163,11 +163,11 @@ export class HotPath {
     return found && 'raw' in found ? found : undefined;
   }
 
-  /** Logs and counts a hit once its response is written. */
-  record(hit: HotHit): void {
+  /** Logs and counts a hit once its response is written; `by` names the writer in the request id. */
+  record(hit: HotHit, by: 'hot' | 'hot-lane' = 'hot'): void {
     const bytes = hit.head ? 0 : hit.body.byteLength;
     const line = this.#lineOf(hit.route, hit.head ? 'HEAD' : 'GET', hit.url, bytes);
-    this.requestLog.recordPrepared(this.log, line, performance.now() - hit.started, `hot-${++this.#served}`);
+    this.requestLog.recordPrepared(this.log, line, performance.now() - hit.started, `${by}-${++this.#served}`);
   }
 
   /**
