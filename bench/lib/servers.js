@@ -3,6 +3,7 @@ import { startNginx } from './nginx.js';
 import { startArtifactApi } from './artifactapi.js';
 import { BackendUnavailable } from './backends.js';
 import { startNodeHttp } from './node-http.js';
+import { startRaw } from '../tmp-raw.js';
 
 const starters = {
   nginx: startNginx,
@@ -10,6 +11,7 @@ const starters = {
   'artifactapi-distributed': (options) => startArtifactApi({ ...options, distributed: true }),
   // The Node ceiling: bare node:http answering from a Map (cache-hit.js only).
   'node-http': startNodeHttp,
+  raw: startRaw,
 };
 
 /** Starts the server called `name` (nginx | artifactapi | artifactapi-distributed | node-http) in front of `options.originPort` (and `options.npmOriginPort`). */

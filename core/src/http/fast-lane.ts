@@ -10,10 +10,11 @@ const ONE_BUFFER_MAX = 16 * 1024;
 const VALID_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 const VALID_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
-/** A hit's response bytes, built once per response headers and second (their Date). */
+/** Responses whose bytes are kept for the rest of the second (their Date), the first ones of it. */
+const KEPT_PER_SECOND = 256;
+
+/** A hit's response bytes, built once a second per response headers. */
 interface Written {
-  date: string;
-  keepAliveTimeout: number;
   head: Buffer;
   /** The body `whole` was built with. */
   body?: Buffer;
@@ -46,7 +47,8 @@ function httpDate(): string {
 export class FastLane {
   #open = true;
   readonly #connections = new Set<LaneConnection>();
-  readonly #written = new WeakMap<readonly string[], Written | null>();
+  readonly #written = new Map<readonly string[], Written>();
+  #writtenAt = '';
 
   private constructor(
     readonly hot: HotPath,
@@ -84,14 +86,17 @@ export class FastLane {
   /** The bytes of `hit`'s response; null when node:http must write it (headers it would refuse). */
   bytesOf(hit: HotHit): Buffer | readonly [Buffer, Buffer] | null {
     const now = httpDate();
-    const keepAliveTimeout = this.server.keepAliveTimeout;
+    // A new second: every head has a new Date. Bounded, so a crawl of many small files keeps no copies.
+    if (now !== this.#writtenAt) {
+      this.#written.clear();
+      this.#writtenAt = now;
+    }
     let written = this.#written.get(hit.raw);
-    if (written === null) return null;
-    if (written === undefined || written.date !== now || written.keepAliveTimeout !== keepAliveTimeout) {
-      const head = responseHead(hit.raw, now, keepAliveTimeout);
-      written = head === undefined ? null : { date: now, keepAliveTimeout, head };
-      this.#written.set(hit.raw, written);
-      if (written === null) return null;
+    if (written === undefined) {
+      const head = responseHead(hit.raw, now, this.server.keepAliveTimeout);
+      if (head === undefined) return null;
+      written = { head };
+      if (this.#written.size < KEPT_PER_SECOND) this.#written.set(hit.raw, written);
     }
     if (hit.head) return written.head;
     const { body } = hit;
