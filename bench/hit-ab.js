@@ -5,7 +5,7 @@
 // time the rest of the machine (mostly wrk) spent per request.
 // Usage: node bench/hit-ab.js
 //   HIT_AB_CLIS=/other/core/bin/artifactapi.js,core/bin/artifactapi.js  (default: this build)
-//   HIT_AB_PEERS=nginx,node-http  HIT_AB_SIZE=4096 (or "packument")  HIT_AB_ROUNDS=3  BENCH_DURATION=5
+//   HIT_AB_PEERS=nginx,node-http (raw-socket too)  HIT_AB_SIZE=4096 (or "packument")  HIT_AB_ROUNDS=3  BENCH_DURATION=5
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';

@@ -3,7 +3,7 @@ import { startNginx } from './nginx.js';
 import { startArtifactApi } from './artifactapi.js';
 import { BackendUnavailable } from './backends.js';
 import { startNodeHttp } from './node-http.js';
-import { startRaw } from '../tmp-raw.js';
+import { startRawSocket } from './raw-socket.js';
 
 const starters = {
   nginx: startNginx,
@@ -11,10 +11,11 @@ const starters = {
   'artifactapi-distributed': (options) => startArtifactApi({ ...options, distributed: true }),
   // The Node ceiling: bare node:http answering from a Map (cache-hit.js only).
   'node-http': startNodeHttp,
-  raw: startRaw,
+  // The floor under the fast lane: a bare net server answering from a Map (hit-ab.js peer).
+  'raw-socket': startRawSocket,
 };
 
-/** Starts the server called `name` (nginx | artifactapi | artifactapi-distributed | node-http) in front of `options.originPort` (and `options.npmOriginPort`). */
+/** Starts the server called `name` (nginx | artifactapi | artifactapi-distributed | node-http | raw-socket) in front of `options.originPort` (and `options.npmOriginPort`). */
 export function startServer(name, options) {
   const start = starters[name];
   if (!start) throw new Error(`unknown server "${name}" (known: ${Object.keys(starters).join(', ')})`);
