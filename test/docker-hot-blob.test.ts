@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { captureLogs, type CapturedLogs } from '@artifactapi/core/testing/log-capture';
 import { startProxy } from '@artifactapi/core/testing/proxy';
+import { RawConnection } from '@artifactapi/core/testing/raw-http';
 import { apiClient } from './api-client.js';
 import { getWithHeaders, type HeadersGetResult } from './helpers/get-with-headers.js';
 
@@ -169,4 +170,24 @@ test('a docker repository changed or removed through the API no longer answers t
   t.is(gone.status, 404);
   t.false(answeredHot(logs));
   t.is(registry.gets(), 1);
+});
+
+test('on a fresh keep-alive connection the fast lane answers a blob pull as node:http does', async (t) => {
+  const { url, logs } = await serve(t);
+  for (let i = 0; i < 2; i++) await getWithHeaders(blobUrl(url, 'hub'), {});
+  const routed = await getWithHeaders(blobUrl(url, 'hub'), { 'if-none-match': '"other"' });
+  const raw = await RawConnection.open(url);
+  t.teardown(() => raw.close());
+  const path = new URL(blobUrl(url, 'hub')).pathname;
+  raw.send(`GET ${path} HTTP/1.1\r\nHost: registry.test\r\nUser-Agent: containers/5.0\r\nAccept-Encoding: gzip\r\n\r\nHEAD ${path} HTTP/1.1\r\nHost: registry.test\r\n\r\n`);
+  const [pulled, head] = await raw.responses(2, (i) => i === 1);
+  t.regex(String(lastLine(logs).reqId), /^hot-lane-\d+$/);
+  t.deepEqual(pulled!.body, BLOB);
+  for (const res of [pulled!, head!]) {
+    t.is(res.status, 200);
+    for (const name of ['docker-content-digest', 'docker-distribution-api-version', 'content-type', 'content-length', 'etag', 'x-artifact-cache']) {
+      t.is(res.headers[name], routed.headers[name] as string, name);
+    }
+  }
+  t.like(lastLine(logs), { method: 'HEAD', repo: 'hub', path: `tools/app/blobs/${DIGEST}`, cache: 'HIT', status: 200, bytes: 0 });
 });

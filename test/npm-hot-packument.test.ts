@@ -1,6 +1,7 @@
 import test, { type ExecutionContext } from 'ava';
 import { captureLogs, type CapturedLogs } from '@artifactapi/core/testing/log-capture';
 import { startProxy } from '@artifactapi/core/testing/proxy';
+import { RawConnection } from '@artifactapi/core/testing/raw-http';
 import { getWithHeaders, type HeadersGetResult } from './helpers/get-with-headers.js';
 import { startFixtureRegistry } from './npm-fixture-registry.js';
 
@@ -101,4 +102,34 @@ test('with public_url set, every client gets its URLs, answered hot after the fi
   t.is(tarballHost(res), 'registry.example');
   t.true(lastRequestId(logs).startsWith('hot-'));
   t.is(res.headers.vary, 'Accept');
+});
+
+test('on a fresh keep-alive connection the fast lane answers a rendered packument as node:http does, per Host and Accept', async (t) => {
+  const { url, logs } = await serve(t);
+  const viaNodeHttp = async (host: string, accept: string) => {
+    const res = await getWithHeaders(`${url}${PACKUMENT}`, { host, accept });
+    t.false(lastRequestId(logs).startsWith('hot-lane-'), 'Connection: close is left to node:http');
+    return res;
+  };
+  const viaLane = async (host: string, accept: string, extra = '') => {
+    const raw = await RawConnection.open(url);
+    t.teardown(() => raw.close());
+    raw.send(`GET ${PACKUMENT} HTTP/1.1\r\nHost: ${host}\r\nAccept: ${accept}\r\nUser-Agent: npm/10\r\n${extra}\r\n`);
+    const [response] = await raw.responses(1);
+    return response!;
+  };
+  for (const [host, accept] of [['a.test', 'application/json'], ['b.test:8080', ABBREVIATED]] as const) {
+    await viaNodeHttp(host, accept);
+    const expected = await viaNodeHttp(host, accept);
+    const answered = await viaLane(host, accept);
+    t.regex(lastRequestId(logs), /^hot-lane-\d+$/);
+    t.is(answered.status, 200);
+    t.is(answered.body.toString(), expected.body.toString());
+    for (const name of ['content-type', 'etag', 'vary', 'x-artifact-cache', 'content-length']) t.is(answered.headers[name], expected.headers[name] as string, name);
+    t.is(tarballHost({ ...expected, body: answered.body }), host);
+  }
+  // Two Accept headers: node:http merges them by its own rules, so the lane leaves the request to it.
+  const merged = await viaLane('a.test', 'application/json', `Accept: ${ABBREVIATED}\r\n`);
+  t.is(merged.status, 200);
+  t.notRegex(lastRequestId(logs), /^hot-lane-/);
 });

@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyBaseLogger } from 'fastify';
 import type { HotHit, HotPath } from './hot-path.js';
-import { parsePlainHead } from './request-head.js';
+import { parsePlainHead, plainHeaders } from './request-head.js';
 
 /** Bodies up to this size go out in one buffer with their head, one write(2) per hit. */
 const ONE_BUFFER_MAX = 16 * 1024;
@@ -154,7 +154,7 @@ class LaneConnection {
     let at = 0;
     while (at < bytes.length) {
       const head = this.#ended ? undefined : parsePlainHead(bytes, at);
-      const hit = head && hot.hit(head.method, head.url, head.headers, false);
+      const hit = head && hot.hit(head.method, head.url, () => plainHeaders(head), false);
       const response = hit && this.lane.bytesOf(hit);
       if (!response) return this.#handOver(bytes.subarray(at));
       const flowing = this.#write(response);

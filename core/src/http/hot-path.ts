@@ -152,14 +152,14 @@ export class HotPath {
   /**
    * The hot hit for a plain GET or HEAD read off a socket by the fast lane (fast-lane.ts), which
    * has already turned away the heads `handle` leaves to fastify (NEEDS_PIPELINE and the like);
-   * `headers` are lower-cased. Undefined when it is not one: the caller hands the request to
+   * `headers` gives them lower-cased, or undefined when only node:http can tell. Undefined when it is not one: the caller hands the request to
    * node:http, whose `handle` then looks again and serves it properly.
    */
-  hit(method: 'GET' | 'HEAD', url: string, headers: Readonly<Record<string, string>>, encrypted: boolean): HotHit | undefined {
+  hit(method: 'GET' | 'HEAD', url: string, headers: () => Record<string, string> | undefined, encrypted: boolean): HotHit | undefined {
     if (!this.#open) return undefined;
     const core = url.startsWith(PREFIX);
     if (!core && this.#pluginReads.length === 0) return undefined;
-    const found = this.#find(url, core, method === 'HEAD', () => headers, encrypted);
+    const found = this.#find(url, core, method === 'HEAD', headers, encrypted);
     return found && 'raw' in found ? found : undefined;
   }
 
@@ -174,7 +174,7 @@ export class HotPath {
    * The hit for `url` when memory holds it; else its route, for a read that must wait; undefined
    * when fastify must handle the request.
    */
-  #find(url: string, core: boolean, head: boolean, headers: () => Record<string, string | undefined>, encrypted: boolean): HotHit | HotRoute | undefined {
+  #find(url: string, core: boolean, head: boolean, headers: () => Record<string, string | undefined> | undefined, encrypted: boolean): HotHit | HotRoute | undefined {
     const started = performance.now();
     let route: HotRoute | undefined;
     try {
@@ -182,7 +182,7 @@ export class HotPath {
       if (!route) return undefined;
       const { target } = route;
       const name = target.repo;
-      const view = core ? () => this.#view(name, headers(), encrypted) : () => undefined;
+      const view = core ? () => this.#viewOf(name, headers(), encrypted) : () => undefined;
       const hit = this.ctx.engine.hotAnswer(route.repo, route.lookup, view);
       if (hit?.kind === 'artifact') return { raw: this.#headersFor(hit.entry, target, hit.bytes.byteLength), body: hit.bytes, head, url, route, started };
       if (hit) return { raw: this.#documentHeaders(hit.facts, hit.body), body: hit.body, head, url, route, started };
@@ -276,6 +276,10 @@ export class HotPath {
   #redirects(): boolean {
     const { storage } = this.ctx.config;
     return storage.kind === 's3' && (storage.redirect_seconds ?? 0) > 0;
+  }
+
+  #viewOf(name: string, headers: Record<string, string | undefined> | undefined, encrypted: boolean): RequestView | undefined {
+    return headers && this.#view(name, headers, encrypted);
   }
 
   /** How a rewritten index document is asked for, when it can be judged without fastify (no trusted forwarded headers). */
