@@ -230,3 +230,16 @@ test("close() ends the lane's connections and does not wait for their keep-alive
   await raw.closed;
   t.pass();
 });
+
+test("an idle connection on the lane is closed after the server's keep-alive timeout, as node:http closes its own", async (t) => {
+  const { proxy } = await laneProxy(t);
+  // 72 s by default; shortened here so the test can wait for it.
+  proxy.server.app.server.keepAliveTimeout = 400;
+  const raw = await connection(t, proxy);
+  raw.send(get(SMALL_PATH));
+  const [response] = await raw.responses(1);
+  t.is(response!.status, 200);
+  const started = Date.now();
+  await raw.closed;
+  t.true(Date.now() - started >= 300, 'not before the timeout');
+});
