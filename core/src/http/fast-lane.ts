@@ -153,31 +153,34 @@ class LaneConnection {
     const { hot } = this.lane;
     let at = 0;
     while (at < bytes.length) {
-      const head = this.#ended ? undefined : parsePlainHead(bytes, at);
-      const hit = head && hot.hit(head.method, head.url, () => plainHeaders(head), false);
-      const response = hit && this.lane.bytesOf(hit);
-      if (!response) return this.#handOver(bytes.subarray(at));
-      const flowing = this.#write(response);
-      hot.record(hit, 'hot-lane');
-      at = head.end;
-      // The client takes responses slower than it sends requests: wait for it, as node:http does.
-      if (!flowing && at < bytes.length) {
+      // Responses the client has not taken yet are over the socket's mark: read no more until it
+      // has caught up, as node:http does, so its answers do not pile up in memory.
+      if (this.socket.writableNeedDrain) {
         this.#waiting = bytes.subarray(at);
         this.socket.pause();
         this.socket.once('drain', this.#onDrain);
         return;
       }
+      const head = this.#ended ? undefined : parsePlainHead(bytes, at);
+      const hit = head && hot.hit(head.method, head.url, () => plainHeaders(head), false);
+      const response = hit && this.lane.bytesOf(hit);
+      if (!response) return this.#handOver(bytes.subarray(at));
+      this.#write(response);
+      hot.record(hit, 'hot-lane');
+      at = head.end;
     }
   }
 
-  #write(response: Buffer | readonly [Buffer, Buffer]): boolean {
+  #write(response: Buffer | readonly [Buffer, Buffer]): void {
     const { socket } = this;
-    if (Buffer.isBuffer(response)) return socket.write(response);
+    if (Buffer.isBuffer(response)) {
+      socket.write(response);
+      return;
+    }
     socket.cork();
     socket.write(response[0]);
-    const flowing = socket.write(response[1]);
+    socket.write(response[1]);
     socket.uncork();
-    return flowing;
   }
 
   readonly #onDrain = (): void => {
