@@ -1,4 +1,4 @@
-// The Node ceiling (issue 11): a bare node:http server that keeps every body it has fetched in a
+// The node:http reference (issue 11): a bare node:http server that keeps every body it has fetched in a
 // Map and answers hits from it with the product's hit headers and nothing else: no routing, no
 // log, no metrics, no policy. It answers the product's URLs, /api/v1/remote/origin/<path> from the
 // origin and /api/v1/remote/npm/<name> from the packument origin, and prints {"port": N} once it

@@ -9,7 +9,7 @@ const starters = {
   nginx: startNginx,
   artifactapi: (options) => startArtifactApi(options),
   'artifactapi-distributed': (options) => startArtifactApi({ ...options, distributed: true }),
-  // The Node ceiling: bare node:http answering from a Map (cache-hit.js only).
+  // The node:http reference: bare node:http answering from a Map (cache-hit.js only).
   'node-http': startNodeHttp,
   // The floor under the fast lane: a bare net server answering from a Map (hit-ab.js peer).
   'raw-socket': startRawSocket,
