@@ -139,14 +139,18 @@ class LaneConnection {
   }
 
   readonly #onData = (chunk: Buffer): void => {
+    this.#takeSafely(chunk);
+  };
+
+  #takeSafely(bytes: Buffer): void {
     try {
-      this.#take(chunk);
+      this.#take(bytes);
     } catch (err) {
       // A fault of the lane's own: this connection goes, the server stays.
       this.lane.log.error({ err }, 'the fast lane failed on a connection');
       this.socket.destroy();
     }
-  };
+  }
 
   /** Answers the requests in `bytes`, from the first, while they are hot hits. */
   #take(bytes: Buffer): void {
@@ -187,7 +191,7 @@ class LaneConnection {
     const waiting = this.#waiting!;
     this.#waiting = undefined;
     this.socket.resume();
-    this.#take(waiting);
+    this.#takeSafely(waiting);
     if (this.#ended && this.#waiting === undefined && !this.socket.destroyed) this.socket.end();
   };
 

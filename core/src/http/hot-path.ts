@@ -152,8 +152,8 @@ export class HotPath {
   /**
    * The hot hit for a plain GET or HEAD read off a socket by the fast lane (fast-lane.ts), which
    * has already turned away the heads `handle` leaves to fastify (NEEDS_PIPELINE and the like);
-   * `headers` gives them lower-cased, or undefined when only node:http can tell. Undefined when it is not one: the caller hands the request to
-   * node:http, whose `handle` then looks again and serves it properly.
+   * `headers` gives them lower-cased, or undefined when only node:http can tell. Undefined when it
+   * is not one: the lane hands the request to node:http, whose `handle` then looks again.
    */
   hit(method: 'GET' | 'HEAD', url: string, headers: () => Record<string, string> | undefined, encrypted: boolean): HotHit | undefined {
     if (!this.#open) return undefined;
@@ -176,9 +176,8 @@ export class HotPath {
    */
   #find(url: string, core: boolean, head: boolean, headers: () => Record<string, string | undefined> | undefined, encrypted: boolean): HotHit | HotRoute | undefined {
     const started = performance.now();
-    let route: HotRoute | undefined;
     try {
-      route = this.#route(url, core);
+      const route = this.#route(url, core);
       if (!route) return undefined;
       const { target } = route;
       const name = target.repo;
