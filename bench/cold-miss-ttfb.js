@@ -9,6 +9,7 @@
 // Usage: node bench/cold-miss-ttfb.js
 //   COLD_MISS_FILES=50  COLD_MISS_SIZE=4096  COLD_MISS_WARM=300  COLD_MISS_WARM_ORIGIN=0  COLD_MISS_PEERS=nginx
 //   COLD_MISS_CLIS=/other/core/bin/artifactapi.js,core/bin/artifactapi.js
+//   COLD_MISS_DISTRIBUTED=1 (the builds on S3, PostgreSQL and Redis, as the distributed target)
 import { resolve } from 'node:path';
 import { loadavg } from 'node:os';
 import { Agent } from 'node:http';
@@ -23,6 +24,7 @@ const FILES = Number(process.env.COLD_MISS_FILES) > 0 ? Number(process.env.COLD_
 const SIZE = Number(process.env.COLD_MISS_SIZE) > 0 ? Number(process.env.COLD_MISS_SIZE) : 4096;
 const WARM = Math.max(0, Number(process.env.COLD_MISS_WARM ?? 300) || 0);
 const WARM_ORIGIN = Math.max(0, Number(process.env.COLD_MISS_WARM_ORIGIN ?? 0) || 0);
+const DISTRIBUTED = process.env.COLD_MISS_DISTRIBUTED === '1';
 const peers = (process.env.COLD_MISS_PEERS ?? '').split(',').map((p) => p.trim()).filter(Boolean);
 const defaultCli = new URL('../core/bin/artifactapi.js', import.meta.url).pathname;
 const clis = (process.env.COLD_MISS_CLIS ?? defaultCli).split(',').map((p) => resolve(p.trim())).filter(Boolean);
@@ -41,7 +43,7 @@ try {
     agent.destroy();
   }
   for (const peer of peers) servers.push(await startServer(peer, { originPort: origin.port }));
-  for (const cli of clis) servers.push(await startArtifactApi({ originPort: origin.port, cli }));
+  for (const cli of clis) servers.push(await startArtifactApi({ originPort: origin.port, cli, distributed: DISTRIBUTED }));
   const bases = servers.map((s) => s.base);
   const fresh = await coldTtfb(bases, origin.url, { files: FILES, size: SIZE, label: `fresh-${run}`, strict: true });
   const phases = [['just started', fresh]];
