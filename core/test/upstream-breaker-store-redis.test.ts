@@ -66,6 +66,38 @@ redis.test('redis: a CircuitBreaker on one replica fails fast once another opene
   }
 });
 
+redis.test('redis: a replica trusts a closed breaker for a second before it asks Redis again, and not at all once it saw a failure', async (t) => {
+  const { stores, cleanup } = await replicas(2);
+  const [a, b] = stores as [RedisBreakerStore, RedisBreakerStore];
+  try {
+    const clock = { now: 0 };
+    const first = new CircuitBreaker({ failures: 2, cooldown: 30, store: a, now: () => clock.now });
+    const second = new CircuitBreaker({ failures: 2, cooldown: 30, store: b, now: () => clock.now });
+    await (await second.admit('origin')).succeed();
+    for (let i = 0; i < 2; i++) await (await first.admit('origin')).fail();
+    t.is(first.state('origin'), 'open');
+    // Within a second of Redis saying closed, the other replica does not ask again: at most this stale.
+    clock.now = 999;
+    const stale = await second.admit('origin');
+    t.false(stale.trial);
+    // Its own request failing counts at once, and from then on it asks Redis every time.
+    await stale.fail();
+    await t.throwsAsync(second.admit('origin'), { message: /retry in/ });
+    t.is(second.state('origin'), 'open');
+
+    // A replica whose trust has run out asks Redis, and learns of the opening there.
+    const third = new CircuitBreaker({ failures: 2, cooldown: 30, store: b, now: () => clock.now });
+    await (await third.admit('pypi')).succeed();
+    await (await first.admit('pypi')).fail();
+    await (await first.admit('pypi')).fail();
+    clock.now = 2000;
+    const err = await t.throwsAsync(third.admit('pypi'));
+    t.is((err as { code?: string }).code, 'AAPI_ERR_UPSTREAM_BREAKER_OPEN');
+  } finally {
+    await cleanup();
+  }
+});
+
 // No service needed: nothing listens there on purpose.
 test('redis: with Redis unreachable the store falls back to this process instead of failing requests', async (t) => {
   const port = await freePort();

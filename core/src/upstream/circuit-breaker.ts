@@ -14,6 +14,13 @@ export interface CircuitBreakerOptions {
   store?: BreakerStore;
 }
 
+/**
+ * How long the store's word that an upstream's breaker is closed with no failures is taken
+ * without asking again: a shared store (Redis) costs each cold miss a round trip otherwise. Another
+ * replica's opening is seen this much later at most; failures this process sees itself count at once.
+ */
+const CLOSED_TRUSTED_MS = 1000;
+
 /** One admitted request; settle it exactly once with its outcome. Later calls are ignored. */
 export interface BreakerTicket {
   readonly trial: boolean;
@@ -33,6 +40,8 @@ export class CircuitBreaker {
   private readonly now: () => number;
   private readonly cooldownMs: number;
   private readonly seen = new Map<string, BreakerRecord>();
+  /** When the store last left a key closed with no failures (acquire or success). */
+  private readonly closedAt = new Map<string, number>();
 
   constructor(private readonly options: CircuitBreakerOptions) {
     this.store = options.store ?? new MemoryBreakerStore();
@@ -44,8 +53,11 @@ export class CircuitBreaker {
   async admit(key: string): Promise<BreakerTicket> {
     if (this.options.failures <= 0) return NO_OP_TICKET;
     const now = this.now();
+    const closedAt = this.closedAt.get(key);
+    if (closedAt !== undefined && now - closedAt < CLOSED_TRUSTED_MS && !this.seen.has(key)) return this.ticket(key, false);
     const { admission, record } = await this.store.acquire(key, now, this.cooldownMs);
     this.remember(key, record);
+    if (record === undefined) this.closedAt.set(key, now);
     if (admission === 'reject') {
       const left = record?.openedAt === undefined ? this.cooldownMs : record.openedAt + this.cooldownMs - now;
       const retryAfter = String(Math.max(1, Math.ceil(left / 1000)));
@@ -78,15 +90,24 @@ export class CircuitBreaker {
     };
     return {
       trial,
-      succeed: () => settle(() => this.store.success(key)),
+      succeed: () =>
+        settle(async () => {
+          const record = await this.store.success(key);
+          if (record === undefined) this.closedAt.set(key, this.now());
+          return record;
+        }),
       fail: () => settle(() => this.store.failure(key, this.now(), this.options.failures, trial)),
       release: () => settle(() => (trial ? this.store.releaseTrial(key) : Promise.resolve(this.seen.get(key)))),
     };
   }
 
   private remember(key: string, record: BreakerRecord | undefined): void {
-    if (record) this.seen.set(key, record);
-    else this.seen.delete(key);
+    if (record) {
+      this.seen.set(key, record);
+      this.closedAt.delete(key);
+    } else {
+      this.seen.delete(key);
+    }
   }
 }
 

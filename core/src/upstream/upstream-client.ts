@@ -194,7 +194,10 @@ export class UpstreamClient {
     }
     const status = res.statusCode ?? 0;
     if (status >= 500 && status !== 501) await ticket.fail();
-    else await ticket.succeed();
+    // A trial's success closes the breaker before anything else is admitted; an ordinary one only
+    // resets the count, which need not hold up the response (with Redis, a round trip per miss).
+    else if (ticket.trial) await ticket.succeed();
+    else void ticket.succeed().catch(() => undefined);
     return res;
   }
 
