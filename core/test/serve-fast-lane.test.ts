@@ -1,4 +1,6 @@
 import test, { type ExecutionContext } from 'ava';
+import fc from 'fast-check';
+import { deepStrictEqual } from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startUpstream } from '@artifactapi/plugin-sdk/testkit';
@@ -242,4 +244,48 @@ test("an idle connection on the lane is closed after the server's keep-alive tim
   const started = Date.now();
   t.is(await Promise.race([raw.closed.then(() => 'closed' as const), sleep(10_000).then(() => 'still open' as const)]), 'closed');
   t.true(Date.now() - started >= 300, 'not before the timeout');
+});
+
+test('any mix of requests, sent in one write or cut anywhere, is answered in order with what each asks for', async (t) => {
+  const { proxy, logs } = await laneProxy(t);
+  const kinds = {
+    small: { request: get(SMALL_PATH), status: 200, body: SMALL },
+    large: { request: get(LARGE_PATH), status: 200, body: LARGE },
+    head: { request: get(SMALL_PATH, '', 'HEAD'), status: 200, body: Buffer.alloc(0) },
+    health: { request: get('/health'), status: 200 },
+    range: { request: get(LARGE_PATH, 'Range: bytes=3-9\r\n'), status: 206, body: LARGE.subarray(3, 10) },
+    missing: { request: get('/api/v1/remote/up/dist/none.tgz'), status: 404 },
+  } as const;
+  const names = Object.keys(kinds) as Array<keyof typeof kinds>;
+  await fc.assert(
+    fc.asyncProperty(
+      fc.array(fc.constantFrom(...names), { minLength: 1, maxLength: 8 }),
+      fc.array(fc.nat(), { maxLength: 3 }),
+      async (sequence, cuts) => {
+        const bytes = Buffer.from(sequence.map((name) => kinds[name].request).join(''), 'latin1');
+        const points = [...new Set(cuts.map((c) => c % bytes.length))].filter((c) => c > 0).sort((a, b) => a - b);
+        const raw = await RawConnection.open(proxy.url);
+        try {
+          let from = 0;
+          for (const point of [...points, bytes.length]) {
+            raw.send(bytes.subarray(from, point));
+            from = point;
+            await sleep(2);
+          }
+          const responses = await raw.responses(sequence.length, (i) => sequence[i] === 'head');
+          for (const [i, name] of sequence.entries()) {
+            const expected: { status: number; body?: Buffer } = kinds[name];
+            deepStrictEqual(responses[i]!.status, expected.status, `${i} ${name}`);
+            if (expected.body) deepStrictEqual(responses[i]!.body.equals(expected.body), true, `${i} ${name}`);
+          }
+        } finally {
+          raw.close();
+        }
+      },
+    ),
+    { numRuns: 150 },
+  );
+  const laneAnswered = logs.lines.filter((l) => String(l.reqId).startsWith('hot-lane-')).length;
+  // Sequences that start with hits, sent whole, must have met the lane.
+  t.true(laneAnswered > 0, `${laneAnswered} answered by the lane`);
 });
