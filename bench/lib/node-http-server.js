@@ -3,23 +3,13 @@
 // log, no metrics, no policy. It answers the product's URLs, /api/v1/remote/origin/<path> from the
 // origin and /api/v1/remote/npm/<name> from the packument origin, and prints {"port": N} once it
 // listens. Usage: node node-http-server.js <originPort> <npmOriginPort>
-import { createServer, get } from 'node:http';
+import { createServer } from 'node:http';
+import { fetchBody } from './origin-fetch.js';
 
 const [originPort, npmOriginPort] = process.argv.slice(2).map(Number);
 const ORIGIN = '/api/v1/remote/origin/';
 const NPM = '/api/v1/remote/npm/';
 const stored = new Map();
-
-function fetchBody(port, path) {
-  return new Promise((resolve, reject) => {
-    get({ host: '127.0.0.1', port, path, headers: { accept: 'application/json' } }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => (res.statusCode === 200 ? resolve({ body: Buffer.concat(chunks), type: res.headers['content-type'] ?? 'application/octet-stream' }) : reject(new Error(`origin ${res.statusCode}`))));
-      res.on('error', reject);
-    }).on('error', reject);
-  });
-}
 
 function hitHeaders({ body, type }, name) {
   return [

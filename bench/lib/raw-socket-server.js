@@ -3,8 +3,9 @@
 // any other request, a miss included, to a node:http server that fetches the body and keeps it.
 // No routing, log, metrics or policy, and only the simplest head check: a reference to measure
 // against, not a server. Usage: node raw-socket-server.js <originPort> <npmOriginPort>
-import { createServer as createHttpServer, get } from 'node:http';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
+import { fetchBody } from './origin-fetch.js';
 
 const [originPort, npmOriginPort] = process.argv.slice(2).map(Number);
 const ORIGIN = '/api/v1/remote/origin/';
@@ -14,17 +15,6 @@ const stored = new Map();
 
 let date = new Date().toUTCString();
 setInterval(() => (date = new Date().toUTCString()), 1000).unref();
-
-function fetchBody(port, path) {
-  return new Promise((resolve, reject) => {
-    get({ host: '127.0.0.1', port, path, headers: { accept: 'application/json' } }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => (res.statusCode === 200 ? resolve({ body: Buffer.concat(chunks), type: res.headers['content-type'] ?? 'application/octet-stream' }) : reject(new Error(`origin ${res.statusCode}`))));
-      res.on('error', reject);
-    }).on('error', reject);
-  });
-}
 
 /** The whole response for a stored body, built again when the second changes. */
 function responseBytes(entry) {

@@ -2,8 +2,7 @@
 import { startNginx } from './nginx.js';
 import { startArtifactApi } from './artifactapi.js';
 import { BackendUnavailable } from './backends.js';
-import { startNodeHttp } from './node-http.js';
-import { startRawSocket } from './raw-socket.js';
+import { startNodeHttp, startRawSocket } from './reference-servers.js';
 
 const starters = {
   nginx: startNginx,

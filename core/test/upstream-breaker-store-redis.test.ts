@@ -23,6 +23,14 @@ async function replicas(n: number): Promise<{ stores: RedisBreakerStore[]; clean
   };
 }
 
+/** CircuitBreakers of `count` replicas on one Redis deployment, on one clock the test moves by hand. */
+async function breakersOnReplicas(count: number): Promise<{ breakers: CircuitBreaker[]; stores: RedisBreakerStore[]; clock: { now: number }; cleanup(): Promise<void> }> {
+  const { stores, cleanup } = await replicas(count);
+  const clock = { now: 0 };
+  const breakers = stores.map((store) => new CircuitBreaker({ failures: 2, cooldown: 30, store, now: () => clock.now }));
+  return { breakers, stores, clock, cleanup };
+}
+
 breakerStoreConformance(redis.test, 'redis', async () => {
   const { stores, cleanup } = await replicas(1);
   return { store: stores[0] as RedisBreakerStore, cleanup };
@@ -50,12 +58,9 @@ redis.test('redis: replicas share one breaker per origin', async (t) => {
 });
 
 redis.test('redis: a CircuitBreaker on one replica fails fast once another opened the breaker', async (t) => {
-  const { stores, cleanup } = await replicas(2);
-  const [a, b] = stores as [RedisBreakerStore, RedisBreakerStore];
+  const { breakers, cleanup } = await breakersOnReplicas(2);
+  const [first, second] = breakers as [CircuitBreaker, CircuitBreaker];
   try {
-    const clock = { now: 0 };
-    const first = new CircuitBreaker({ failures: 2, cooldown: 30, store: a, now: () => clock.now });
-    const second = new CircuitBreaker({ failures: 2, cooldown: 30, store: b, now: () => clock.now });
     for (let i = 0; i < 2; i++) await (await first.admit('origin')).fail();
     t.is(first.state('origin'), 'open');
     const err = await t.throwsAsync(second.admit('origin'));
@@ -67,12 +72,9 @@ redis.test('redis: a CircuitBreaker on one replica fails fast once another opene
 });
 
 redis.test('redis: a replica trusts a closed breaker for a second before it asks Redis again, and not at all once it saw a failure', async (t) => {
-  const { stores, cleanup } = await replicas(2);
-  const [a, b] = stores as [RedisBreakerStore, RedisBreakerStore];
+  const { breakers, stores, clock, cleanup } = await breakersOnReplicas(2);
+  const [first, second] = breakers as [CircuitBreaker, CircuitBreaker];
   try {
-    const clock = { now: 0 };
-    const first = new CircuitBreaker({ failures: 2, cooldown: 30, store: a, now: () => clock.now });
-    const second = new CircuitBreaker({ failures: 2, cooldown: 30, store: b, now: () => clock.now });
     await (await second.admit('origin')).succeed();
     for (let i = 0; i < 2; i++) await (await first.admit('origin')).fail();
     t.is(first.state('origin'), 'open');
@@ -86,7 +88,7 @@ redis.test('redis: a replica trusts a closed breaker for a second before it asks
     t.is(second.state('origin'), 'open');
 
     // A replica whose trust has run out asks Redis, and learns of the opening there.
-    const third = new CircuitBreaker({ failures: 2, cooldown: 30, store: b, now: () => clock.now });
+    const third = new CircuitBreaker({ failures: 2, cooldown: 30, store: stores[1]!, now: () => clock.now });
     await (await third.admit('pypi')).succeed();
     await (await first.admit('pypi')).fail();
     await (await first.admit('pypi')).fail();
