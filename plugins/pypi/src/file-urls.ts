@@ -40,11 +40,19 @@ export function proxiedPath(url: URL, hosts: UpstreamHosts): string | undefined 
   return undefined;
 }
 
-/** Resolves a possibly relative link against the document URL; undefined when it is not a URL. */
+/** Files are fetched over http(s); a `javascript:`, `data:` or `file:` link on a page the proxy serves would run or read something on the client. */
+const FETCHABLE = new Set(['http:', 'https:']);
+
+/**
+ * Resolves a possibly relative link against the document URL; undefined when it is not a URL, or
+ * not an http(s) one: such links are left out of the pages and documents the proxy serves.
+ */
 export function resolveLink(href: string, documentUrl: string): URL | undefined {
+  let url: URL;
   try {
-    return new URL(href, documentUrl);
+    url = new URL(href, documentUrl);
   } catch {
     return undefined;
   }
+  return FETCHABLE.has(url.protocol) ? url : undefined;
 }

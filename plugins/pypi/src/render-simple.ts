@@ -68,7 +68,9 @@ export function renderJson(project: SimpleProject, link: LinkMap): string {
   const files = project.files.map((file) => {
     if (!file.raw) return jsonFile(file, link);
     const out: Record<string, unknown> = { ...file.raw, url: link(file.url) };
+    // A provenance link that is not http(s) was left out when parsed (resolveLink): not passed on.
     if (file.provenance) out.provenance = link(file.provenance);
+    else delete out.provenance;
     return out;
   });
   const doc: Record<string, unknown> = { ...project.raw, files };

@@ -18,8 +18,8 @@ function uploadedAt(file: Json): number {
 
 /**
  * Worker task for Warehouse's `pypi/<name>/json` and `pypi/<name>/<version>/json`: file URLs in
- * `urls` and `releases` point at the proxy; with quarantine, young files and the releases left
- * empty by that are removed.
+ * `urls` and `releases` point at the proxy, files whose link is not http(s) are left out; with
+ * quarantine, young files too; releases left empty by that are removed.
  */
 export function rewriteLegacyJson({ body, ctx }: { body: Uint8Array; ctx: RewriteContext }): RewriteResult {
   const doc = parseJsonDocument(body, 'PyPI JSON document');
@@ -30,10 +30,11 @@ export function rewriteLegacyJson({ body, ctx }: { body: Uint8Array; ctx: Rewrit
   const fix = (files: unknown[]): unknown[] =>
     files
       .filter((f) => !(cutoff !== undefined && isObject(f) && uploadedAt(f) > cutoff))
-      .map((f) => {
-        if (!isObject(f) || typeof f.url !== 'string') return f;
+      .flatMap((f) => {
+        if (!isObject(f) || typeof f.url !== 'string') return [f];
         const url = resolveLink(f.url, documentUrl);
-        return url ? { ...f, url: links(url.href) } : f;
+        // Not an http(s) link (javascript:, file:): left out, as on the simple pages.
+        return url ? [{ ...f, url: links(url.href) }] : [];
       });
   if (Array.isArray(doc.urls)) doc.urls = fix(doc.urls);
   if (isObject(doc.releases)) {

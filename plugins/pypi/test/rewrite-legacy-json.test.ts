@@ -32,3 +32,17 @@ test('Warehouse JSON under quarantine loses young files and the releases they em
   t.deepEqual(Object.keys(out.releases), ['0.1', '1.0']);
   t.deepEqual(out.urls, []);
 });
+
+test('Warehouse JSON files whose link is not http(s) are left out, and releases they emptied', async (t) => {
+  const unsafe = {
+    ...doc,
+    releases: { ...doc.releases, '0.5': [{ ...file('0.5', '2019-01-01T00:00:00.000000Z'), url: 'javascript:alert(1)' }] },
+    urls: [{ ...file('2.0', '2025-06-01T00:00:00.000000Z'), url: 'file:///etc/passwd' }, ...doc.urls],
+  };
+  const out = JSON.parse(new TextDecoder().decode((await runRewriter(plugin, 'legacy-json', JSON.stringify(unsafe), ctx)).body)) as typeof doc;
+  t.deepEqual(Object.keys(out.releases).sort(), ['0.1', '1.0', '2.0']);
+  t.deepEqual(
+    out.urls.map((f) => f.url),
+    ['http://proxy.test/api/v1/remote/test/packages/aa/bb/demo-2.0.tar.gz'],
+  );
+});
