@@ -53,7 +53,7 @@ export async function createBackends(config: AppConfig, logger: Logger): Promise
   if (coordination.kind === 'memory') return { blobs, meta, coord: new MemoryCoordinator(), ...extras };
   const { RedisCoordinator } = await import('./coord/redis-coordinator.js');
   const { RedisBreakerStore } = await import('./upstream/redis-breaker-store.js');
-  const coord = new RedisCoordinator({ url: coordination.url, log: logger });
+  const coord = new RedisCoordinator({ url: coordination.url, ...(coordination.key_prefix === undefined ? {} : { keyPrefix: coordination.key_prefix }), log: logger });
   // Every replica shares one circuit breaker per upstream.
   const breakerStore = new RedisBreakerStore({ client: coord.client, keyPrefix: coord.keyPrefix, log: logger });
   return { blobs, meta, coord, breakerStore, ...extras };

@@ -67,6 +67,18 @@ test('coordination and metadata from the file are used when no variable is set',
   t.deepEqual(config.metadata, { kind: 'postgres', url: 'postgres://p/db' });
 });
 
+test("coordination.key_prefix is kept for Redis, from the file or beside REDIS_URL, and refused when it could not be one Redis key's start", (t) => {
+  const file = 'coordination: { type: redis, url: "redis://r:6379", key_prefix: "team-a:" }\n';
+  t.deepEqual(withEnv({}, file).coordination, { kind: 'redis', url: 'redis://r:6379', key_prefix: 'team-a:' });
+  t.deepEqual(withEnv({ REDIS_URL: 'redis://other:6379' }, file).coordination, { kind: 'redis', url: 'redis://other:6379', key_prefix: 'team-a:' });
+  for (const bad of ['""', '"a b"', '"a*"', `"${'x'.repeat(65)}"`]) {
+    const err = t.throws(() => withEnv({}, `coordination: { type: redis, url: "redis://r:6379", key_prefix: ${bad} }\n`), { instanceOf: ConfigError });
+    t.is(err!.issues[0]!.path, 'coordination.key_prefix', bad);
+  }
+  const memory = t.throws(() => withEnv({}, 'coordination: { type: memory, key_prefix: "a:" }\n'), { instanceOf: ConfigError });
+  t.regex(memory!.issues[0]!.path, /^coordination/);
+});
+
 test('S3_BUCKET and the S3_* variables switch storage to s3', (t) => {
   const config = withEnv({
     S3_BUCKET: 'blobs',

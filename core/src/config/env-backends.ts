@@ -161,10 +161,12 @@ export function resolveMetadata(file: FileConfig, env: NodeJS.ProcessEnv, dataDi
 /** Coordination: REDIS_URL, else the file's `coordination:`, else in-process. */
 export function resolveCoordination(file: FileConfig, env: NodeJS.ProcessEnv, issues: ConfigIssue[]): CoordinationConfig {
   const url = reader(env)('REDIS_URL');
+  const prefix = file.coordination?.key_prefix;
+  const keyPrefix = prefix === undefined ? {} : { key_prefix: prefix };
   if (url !== undefined) {
     requireScheme('REDIS_URL', url, /^rediss?:\/\//i, 'a redis:// or rediss:// URL', issues);
-    return { kind: 'redis', url };
+    return { kind: 'redis', url, ...keyPrefix };
   }
-  if (file.coordination?.type === 'redis') return { kind: 'redis', url: file.coordination.url ?? '' };
+  if (file.coordination?.type === 'redis') return { kind: 'redis', url: file.coordination.url ?? '', ...keyPrefix };
   return { kind: 'memory' };
 }

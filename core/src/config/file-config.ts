@@ -11,7 +11,7 @@ export interface FileConfig {
   log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
   storage?: FileStorage;
   metadata?: { type: 'sqlite' | 'postgres'; path?: string; url?: string };
-  coordination?: { type: 'memory' | 'redis'; url?: string };
+  coordination?: { type: 'memory' | 'redis'; url?: string; key_prefix?: string };
   upstream: {
     proxy?: string;
     no_proxy?: string;

@@ -86,7 +86,14 @@ export interface DiskCacheConfig {
 
 export type MetadataConfig = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
 
-export type CoordinationConfig = { kind: 'memory' } | { kind: 'redis'; url: string };
+export type CoordinationConfig =
+  | { kind: 'memory' }
+  | {
+      kind: 'redis';
+      url: string;
+      /** Prepended to every Redis key and channel; the coordinator's default (`aapi:`) when unset. */
+      key_prefix?: string;
+    };
 
 export interface UpstreamConfig {
   /** Outbound proxy for upstream requests; HTTPS_PROXY / HTTP_PROXY when unset. */
