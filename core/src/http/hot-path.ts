@@ -181,7 +181,7 @@ export class HotPath {
       if (!route) return undefined;
       const { target } = route;
       const name = target.repo;
-      const view = core ? () => this.#viewOf(name, headers(), encrypted) : () => undefined;
+      const view = core ? () => this.#view(name, headers(), encrypted) : () => undefined;
       const hit = this.ctx.engine.hotAnswer(route.repo, route.lookup, view);
       if (hit?.kind === 'artifact') return { raw: this.#headersFor(hit.entry, target, hit.bytes.byteLength), body: hit.bytes, head, url, route, started };
       if (hit) return { raw: this.#documentHeaders(hit.facts, hit.body), body: hit.body, head, url, route, started };
@@ -277,12 +277,12 @@ export class HotPath {
     return storage.kind === 's3' && (storage.redirect_seconds ?? 0) > 0;
   }
 
-  #viewOf(name: string, headers: Record<string, string | undefined> | undefined, encrypted: boolean): RequestView | undefined {
-    return headers && this.#view(name, headers, encrypted);
-  }
-
-  /** How a rewritten index document is asked for, when it can be judged without fastify (no trusted forwarded headers). */
-  #view(name: string, headers: Record<string, string | undefined>, encrypted: boolean): RequestView | undefined {
+  /**
+   * How a rewritten index document is asked for, when it can be judged without fastify: no trusted
+   * forwarded headers, and headers the fast lane could read (undefined when only node:http can).
+   */
+  #view(name: string, headers: Record<string, string | undefined> | undefined, encrypted: boolean): RequestView | undefined {
+    if (!headers) return undefined;
     const base = rawPublicBase(headers.host, encrypted, this.ctx.config);
     if (base === undefined) return undefined;
     return {
